@@ -1,0 +1,99 @@
+"""Translate between API schemas and the NumPy model: requests in, JSON bytes out."""
+
+from itertools import repeat
+
+import numpy as np
+import orjson
+
+from ..errors import FieldError
+from .. import model
+from ..model import Trace, Weights
+from ..model.cell import ROWS, gates_of
+from ..schemas import RunRequest, StepRequest
+
+STEP_FIELDS = ("t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
+SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output"}
+DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0}
+                   for row in SCHEMA_ROW}
+
+
+def _used_weights(variant: str) -> dict[str, tuple[str, ...]]:
+    """Which weight entries a variant reads; every other entry must keep its default."""
+    if variant == "rnn":
+        return {"cell": ("wx", "wh", "b")}
+    used = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
+    if variant == "peephole":
+        used.update({g: ("wx", "wh", "b", "wc") for g in gates_of(variant)})
+    return used
+
+
+def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
+    """Cross-field rules a single field's schema cannot state."""
+    gates = req.gates.model_dump(exclude_none=True)
+    for gate, schedule in gates.items():
+        if gate not in gates_of(req.variant):
+            raise FieldError(f"gates.{gate}", f"the {req.variant} variant has no {gate} gate")
+        if steps is not None and len(schedule) != steps:
+            raise FieldError(f"gates.{gate}", f"has {len(schedule)} values; the tape has {steps}")
+    used = _used_weights(req.variant)
+    for row, entries in req.weights.model_dump().items():
+        for name, value in entries.items():
+            if name not in used.get(row, ()) and value != DEFAULT_WEIGHTS[row][name]:
+                raise FieldError(f"weights.{row}.{name}",
+                                 f"is not used by the {req.variant} variant; leave it at its default")
+
+
+def _weights(req: RunRequest | StepRequest) -> Weights:
+    rows = req.weights.model_dump()
+    return Weights.scalar({SCHEMA_ROW[row]: entries for row, entries in rows.items()})
+
+
+def _column(values: np.ndarray | None) -> list | repeat:
+    # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
+    return repeat(None) if values is None else (values[:, 0, 0] + 0.0).tolist()
+
+
+def _check_finite(trace: Trace) -> None:
+    bad = ~np.isfinite(trace.cell[:, 0, 0]) | ~np.isfinite(trace.output[:, 0, 0])
+    if bad.any():
+        step = int(np.argmax(bad)) + 1
+        raise FieldError("self_loop", f"the stored value overflowed at step {step}; "
+                         "use a smaller self_loop or smaller weights")
+
+
+def _steps(trace: Trace, first_t: int) -> list[dict]:
+    columns = [range(first_t, first_t + len(trace.x)), _column(trace.x),
+               *(_column(getattr(trace, name)) for name in STEP_FIELDS[2:])]
+    return [dict(zip(STEP_FIELDS, row)) for row in zip(*columns)]
+
+
+def run(req: RunRequest) -> bytes:
+    """POST /api/run: the whole trace as JSON bytes."""
+    _check(req, len(req.tape))
+    schedules = {g: np.asarray(s, dtype=float).reshape(-1, 1, 1)
+                 for g, s in req.gates.model_dump(exclude_none=True).items()}
+    trace = model.run(
+        np.asarray(req.tape, dtype=float).reshape(-1, 1, 1), _weights(req),
+        variant=req.variant, squash=req.squash, self_loop=req.self_loop, schedules=schedules,
+        c0=np.array([[req.c0]]), h0=np.array([[req.h0]]),
+    )
+    _check_finite(trace)
+    flow = _column(trace.error_flow())
+    return orjson.dumps({"variant": req.variant, "squash": req.squash,
+                         "steps": _steps(trace, 1), "error_flow": flow})
+
+
+def step(req: StepRequest) -> bytes:
+    """POST /api/step: one step from a given state, as JSON bytes."""
+    _check(req, None)
+    schedules = {g: np.array([[[v]]]) for g, v in req.gates.model_dump(exclude_none=True).items()}
+    trace = model.run(
+        np.array([[[req.x]]]), _weights(req), variant=req.variant, squash=req.squash,
+        self_loop=req.self_loop, schedules=schedules,
+        c0=np.array([[req.state.c]]), h0=np.array([[req.state.h]]),
+    )
+    _check_finite(trace)
+    return orjson.dumps(_steps(trace, req.t)[0])
+
+
+assert tuple(SCHEMA_ROW.values()) == ROWS

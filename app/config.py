@@ -1,0 +1,41 @@
+"""Every range and default that the validator and the page share: one home, so the
+sliders and the API can never disagree. The page reads `page_config()` via the template."""
+
+from .model import SQUASHES, VARIANTS
+
+TAPE_MIN_STEPS = 1
+TAPE_MAX_STEPS = 1000  # the paper's longest lag
+TAPE_VALUE_LIMIT = 100.0  # |x| bound: keeps every stored value finite
+DEFAULT_TAPE = (0.5, -0.3, 0.8, 0.1, 0.2, -0.5, 0.9, 0.0, 0.3, -0.2, 0.4, 0.6)
+TAPE_VALUE_STEP = 0.1
+
+GATE_MIN, GATE_MAX, GATE_STEP = 0.0, 1.0, 0.01
+GATE_FINE_STEP, GATE_COARSE_STEP = 0.01, 0.1
+
+SELF_LOOP_MIN, SELF_LOOP_MAX, SELF_LOOP_STEP = 0.0, 1.5, 0.01
+SELF_LOOP_DEFAULT = 1.0  # the constant error carousel
+RNN_SELF_LOOP_DEFAULT = 0.9
+
+WEIGHT_LIMIT = 50.0  # |wx|, |wh|, |b|, |wc|
+STATE_LIMIT = 100.0  # |c0|, |h0| and the state fed to /api/step
+
+VARIANT_DEFAULT = "lstm1997"
+SQUASH_DEFAULT = "identity"
+
+MAX_BODY_BYTES = 256 * 1024  # a 1000-step run with three schedules is about 100 KB
+assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
+
+
+def page_config() -> dict:
+    """The ranges and defaults the page needs, as plain JSON-able values."""
+    return {
+        "tape": {"min_steps": TAPE_MIN_STEPS, "max_steps": TAPE_MAX_STEPS,
+                 "value_limit": TAPE_VALUE_LIMIT, "value_step": TAPE_VALUE_STEP,
+                 "default": list(DEFAULT_TAPE)},
+        "gate": {"min": GATE_MIN, "max": GATE_MAX, "step": GATE_STEP,
+                 "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
+        "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
+                      "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
+        "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
+        "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
+    }

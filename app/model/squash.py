@@ -1,0 +1,67 @@
+"""Squashing functions g (cell input) and h (cell output), with their derivatives.
+
+Each function takes and returns float arrays of any shape; derivatives are taken
+with respect to the same argument.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def sigmoid(x: Array) -> Array:
+    """Logistic function 1 / (1 + e^-x), in [0, 1]; written through tanh, which cannot
+    overflow, so it saturates to exactly 0 or 1 with no warnings."""
+    return 0.5 * np.tanh(0.5 * x) + 0.5
+
+
+@dataclass(frozen=True)
+class Squash:
+    name: str
+    g: Callable[[Array], Array]
+    g_prime: Callable[[Array], Array]
+    h: Callable[[Array], Array]
+    h_prime: Callable[[Array], Array]
+
+
+def _identity(x: Array) -> Array:
+    return x
+
+
+def _ones(x: Array) -> Array:
+    return np.ones_like(x)
+
+
+def _tanh_prime(x: Array) -> Array:
+    return 1.0 - np.tanh(x) ** 2
+
+
+def _paper_g(x: Array) -> Array:
+    return 4.0 * sigmoid(x) - 2.0  # range [-2, 2]
+
+
+def _paper_g_prime(x: Array) -> Array:
+    s = sigmoid(x)
+    return 4.0 * s * (1.0 - s)
+
+
+def _paper_h(x: Array) -> Array:
+    return 2.0 * sigmoid(x) - 1.0  # range [-1, 1]
+
+
+def _paper_h_prime(x: Array) -> Array:
+    s = sigmoid(x)
+    return 2.0 * s * (1.0 - s)
+
+
+SQUASHES: dict[str, Squash] = {
+    # Teaching default: the cell stores exactly what the input gate lets through.
+    "identity": Squash("identity", _identity, _ones, _identity, _ones),
+    # Today's vanilla LSTM (and PyTorch's nn.LSTMCell).
+    "tanh": Squash("tanh", np.tanh, _tanh_prime, np.tanh, _tanh_prime),
+    # Hochreiter & Schmidhuber 1997: g = 4 sigmoid - 2, h = 2 sigmoid - 1.
+    "paper": Squash("paper", _paper_g, _paper_g_prime, _paper_h, _paper_h_prime),
+}

@@ -1,0 +1,145 @@
+"""Request and response schemas of the public API. Ranges come from app.config."""
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import config as cfg
+
+# Strict: numbers must be JSON numbers (no "0.5" strings, no booleans), finite, and no
+# field may appear that the schema does not name.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
+SquashName = Literal["identity", "tanh", "paper"]
+GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
+TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
+StateValue = Annotated[float, Field(ge=-cfg.STATE_LIMIT, le=cfg.STATE_LIMIT)]
+WeightValue = Annotated[float, Field(ge=-cfg.WEIGHT_LIMIT, le=cfg.WEIGHT_LIMIT)]
+Schedule = Annotated[list[GateValue], Field(min_length=cfg.TAPE_MIN_STEPS,
+                                            max_length=cfg.TAPE_MAX_STEPS)]
+SelfLoop = Annotated[float, Field(
+    cfg.SELF_LOOP_DEFAULT, ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX,
+    description="Fixed weight of the cell's self-loop (the RNN's recurrent weight for "
+                "`rnn`). 1.0 is the constant error carousel; below 1 the memory leaks.")]
+VariantField = Annotated[Variant, Field(
+    cfg.VARIANT_DEFAULT, description="`lstm1997`: input and output gates only; `forget`: "
+    "adds the forget gate (2000); `peephole`: gates also see the state; `rnn`: no gates.")]
+SquashField = Annotated[SquashName, Field(
+    cfg.SQUASH_DEFAULT, description="Squashing of cell input g and output h: `identity` "
+    "(the cell stores the tape's value itself), `tanh`, or the paper's `paper` "
+    "(g = 4 sigmoid - 2, h = 2 sigmoid - 1). For `rnn` it is the activation.")]
+
+
+class GateWeights(BaseModel):
+    """Weights of one unit: net = wx*x_t + wh*y_{t-1} + b (+ wc*c for peepholes)."""
+
+    model_config = STRICT
+    wx: WeightValue = Field(0.0, description="Weight from the tape value x_t.")
+    wh: WeightValue = Field(0.0, description="Weight from the previous output y_{t-1}.")
+    b: WeightValue = Field(0.0, description="Bias.")
+    wc: WeightValue = Field(0.0, description="Peephole weight from the stored value "
+                                             "(`peephole` variant only).")
+
+
+class CellInputWeights(GateWeights):
+    wx: WeightValue = Field(1.0, description="Weight from x_t; 1 stores the tape value.")
+
+
+class Weights(BaseModel):
+    """One object per gate and one for the cell input; rows i, f, g, o of PyTorch's
+    nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b)."""
+
+    model_config = STRICT
+    input: GateWeights = GateWeights()
+    forget: GateWeights = GateWeights()
+    cell: CellInputWeights = CellInputWeights()
+    output: GateWeights = GateWeights()
+
+
+class Schedules(BaseModel):
+    """Per-step gate activations in [0, 1], one per tape step. A gate with no schedule
+    is computed from its weights."""
+
+    model_config = STRICT
+    input: Optional[Schedule] = None
+    forget: Optional[Schedule] = None
+    output: Optional[Schedule] = None
+
+
+class GateValues(BaseModel):
+    """This step's gate activations in [0, 1]; a gate left out is computed."""
+
+    model_config = STRICT
+    input: Optional[GateValue] = None
+    forget: Optional[GateValue] = None
+    output: Optional[GateValue] = None
+
+
+class State(BaseModel):
+    model_config = STRICT
+    c: StateValue = Field(0.0, description="Stored value c_{t-1} (h_{t-1} for `rnn`).")
+    h: StateValue = Field(0.0, description="Previous output y_{t-1}.")
+
+
+class RunRequest(BaseModel):
+    model_config = STRICT
+    variant: VariantField
+    tape: list[TapeValue] = Field(
+        min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS,
+        description=f"Input value of each step, |x| <= {cfg.TAPE_VALUE_LIMIT:g}.",
+        examples=[list(cfg.DEFAULT_TAPE)])
+    gates: Schedules = Schedules()
+    weights: Weights = Weights()
+    squash: SquashField
+    self_loop: SelfLoop
+    c0: StateValue = Field(0.0, description="Initial stored value.")
+    h0: StateValue = Field(0.0, description="Initial output.")
+
+
+class StepRequest(BaseModel):
+    model_config = STRICT
+    variant: VariantField
+    x: TapeValue = Field(description="This step's input value.")
+    gates: GateValues = GateValues()
+    weights: Weights = Weights()
+    squash: SquashField
+    self_loop: SelfLoop
+    state: State = State()
+    t: int = Field(1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
+
+
+class Step(BaseModel):
+    """Everything the cell computed at step t. Gates the variant lacks are null."""
+
+    t: int = Field(description="1-based step number.")
+    x: float
+    input_gate: Optional[float]
+    forget_gate: Optional[float] = Field(
+        description="For `lstm1997`, the self-loop weight that multiplies the old state.")
+    output_gate: Optional[float]
+    cell_input: Optional[float] = Field(description="g(z_t); null for `rnn`.")
+    cell: float = Field(description="Stored value c_t (h_t for `rnn`).")
+    output: float = Field(description="Cell output y_t = o_t * h(c_t) (h_t for `rnn`).")
+
+
+class RunResponse(BaseModel):
+    variant: Variant
+    squash: SquashName
+    steps: list[Step]
+    error_flow: list[float] = Field(
+        description="error_flow[t-1]: the factor by which an error at the last step's "
+                    "stored value is scaled on reaching step t's along the self-loop.")
+
+
+class ErrorItem(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `tape[3]`.")
+    message: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    message: str = Field(description="One plain sentence naming the field.")
+    fields: list[str]
+    detail: list[ErrorItem]
