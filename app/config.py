@@ -10,7 +10,7 @@ DEFAULT_TAPE = (0.5, -0.3, 0.8, 0.1, 0.2, -0.5, 0.9, 0.0, 0.3, -0.2, 0.4, 0.6)
 TAPE_VALUE_STEP = 0.1
 
 GATE_MIN, GATE_MAX, GATE_STEP = 0.0, 1.0, 0.01
-GATE_FINE_STEP, GATE_COARSE_STEP = 0.01, 0.1
+GATE_KEY_STEP, GATE_FINE_STEP, GATE_COARSE_STEP = 0.05, 0.01, 0.25  # arrow, Shift+arrow, Page
 
 SELF_LOOP_MIN, SELF_LOOP_MAX, SELF_LOOP_STEP = 0.0, 1.5, 0.01
 SELF_LOOP_DEFAULT = 1.0  # the constant error carousel
@@ -33,7 +33,7 @@ def page_config() -> dict:
                  "value_limit": TAPE_VALUE_LIMIT, "value_step": TAPE_VALUE_STEP,
                  "default": list(DEFAULT_TAPE)},
         "gate": {"min": GATE_MIN, "max": GATE_MAX, "step": GATE_STEP,
-                 "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
+                 "key_step": GATE_KEY_STEP, "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
         "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
                       "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,

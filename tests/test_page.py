@@ -1,13 +1,219 @@
 """The page in real headless Chromium (Debian's package, driven by Playwright)."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
+
+from app import config
 
 pytestmark = pytest.mark.browser
+TAPE = list(config.DEFAULT_TAPE)
 
 
-def test_page_loads_without_errors(page, live_server):
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(live_server)
-    assert "LSTM Cell Lab" in page.title()
-    assert errors == []
+def shown(value: float) -> str:
+    """How the page writes a number: up to three decimals, no trailing zeros."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def set_slider(page, label: str, value: float) -> None:
+    """Move a range input as a drag does: set its value and fire `input`."""
+    page.get_by_label(label, exact=True).evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+
+
+def step_forward(page, to: int) -> None:
+    page.get_by_role("button", name="Step forward").click()
+    expect(page.get_by_test_id("step-index")).to_have_text(str(to))
+
+
+def open_fresh(page, server, hash_=""):
+    page.goto(f"{server}/{hash_}")
+    expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+
+
+def test_write_hold_read_from_a_fresh_page(page, live_server):
+    open_fresh(page, live_server)
+    cell, output = page.get_by_test_id("cell-value"), page.get_by_test_id("output-value")
+    x3 = page.get_by_test_id("tape-x-3").text_content()
+    assert x3 == shown(TAPE[2])
+    step_forward(page, 2)
+    step_forward(page, 3)
+    set_slider(page, "Input gate", 1)
+    expect(cell).to_have_text(x3)
+    step_forward(page, 4)
+    set_slider(page, "Input gate", 0)
+    expect(cell).to_have_text(x3)
+    for step in range(5, 10):
+        step_forward(page, step)
+        expect(cell).to_have_text(x3)
+        expect(output).to_have_text("0")
+    step_forward(page, 10)
+    set_slider(page, "Output gate", 1)
+    expect(output).to_have_text(x3)
+    expect(cell).to_have_text(x3)
+    # The tape shows what was stored at every step reached.
+    stored = page.locator(".tape-stored").all_text_contents()
+    assert stored[:10] == ["0", "0"] + [x3] * 8
+
+
+def test_dragging_a_slider_updates_without_pressing_anything(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    set_slider(page, "Input gate", 0.5)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(0.5 * TAPE[2]))
+    expect(page.locator("#gate-input-value")).to_have_text("50%")
+
+
+def test_step_back_restores_the_earlier_view(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    set_slider(page, "Input gate", 1)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    step_forward(page, 4)
+    set_slider(page, "Input gate", 1)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2] + TAPE[3]))
+    page.get_by_role("button", name="Step back").click()
+    expect(page.get_by_test_id("step-index")).to_have_text("3")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    expect(page.get_by_label("Input gate", exact=True)).to_have_value("1")
+
+
+def test_editing_a_tape_value_changes_the_run(page, live_server):
+    open_fresh(page, live_server, "#step=3&input=0,0,1,0,,,,,,,,")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    page.get_by_test_id("tape-x-3").click()
+    editor = page.get_by_label("New tape value for step 3")
+    editor.fill("0.25")
+    editor.press("Enter")
+    expect(page.get_by_test_id("tape-x-3")).to_have_text("0.25")
+    expect(page.get_by_test_id("cell-value")).to_have_text("0.25")
+    assert "tape=0.5%2C-0.3%2C0.25" in page.url
+
+
+def test_keyboard_steps_and_plays(page, live_server):
+    open_fresh(page, live_server)
+    page.locator("body").press("ArrowRight")
+    expect(page.get_by_test_id("step-index")).to_have_text("2")
+    page.locator("body").press("Home")
+    expect(page.get_by_test_id("step-index")).to_have_text("1")
+    page.get_by_label("Speed").evaluate("el => { el.value = 8; el.dispatchEvent(new Event('input')); }")
+    page.locator("body").press(" ")
+    expect(page.get_by_test_id("step-index")).to_have_text("12", timeout=5000)
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+
+
+def test_slider_keys_fine_and_coarse(page, live_server):
+    open_fresh(page, live_server)
+    slider = page.get_by_label("Input gate", exact=True)
+    slider.focus()
+    slider.press("PageUp")
+    expect(page.locator("#gate-input-value")).to_have_text("25%")
+    slider.press("Shift+ArrowRight")
+    expect(page.locator("#gate-input-value")).to_have_text("26%")
+    slider.press("ArrowLeft")
+    expect(page.locator("#gate-input-value")).to_have_text("21%")
+    assert slider.get_attribute("aria-valuetext") == "Input gate 21% open"
+
+
+def test_a_late_answer_to_an_older_request_is_dropped(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    held = []
+
+    def hold_first(route):
+        if not held and '"input":[0,0,0.3' in (route.request.post_data or ""):
+            held.append(route)  # answered later, after the newer request
+        else:
+            route.continue_()
+
+    page.route("**/api/run", hold_first)
+    set_slider(page, "Input gate", 0.3)
+    set_slider(page, "Input gate", 1)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    assert held, "the first request should have been held"
+    held[0].continue_()
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+
+
+def test_unreachable_server_is_said_and_the_view_is_kept(page, live_server):
+    open_fresh(page, live_server, "#step=3&input=0,0,1,,,,,,,,,")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    page.route("**/api/run", lambda route: route.abort("connectionrefused"))
+    set_slider(page, "Input gate", 0.5)
+    expect(page.locator("#connection")).to_be_visible()
+    expect(page.locator("#connection")).to_contain_text("reconnecting")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    page.unroute("**/api/run")
+    expect(page.locator("#connection")).to_be_hidden(timeout=8000)
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(0.5 * TAPE[2]))
+
+
+def test_rnn_fades_beside_the_cell_and_error_flow_lane(page, live_server):
+    tape = ",".join(["1"] + ["0"] * 11)
+    open_fresh(page, live_server, f"#tape={tape}&input=1,0,,,,,,,,,,&step=12")
+    expect(page.get_by_test_id("cell-value")).to_have_text("1")
+    expect(page.get_by_test_id("rnn-value")).to_have_text("RNN 0.314")  # 0.9^11
+    expect(page.get_by_test_id("cell-flow")).to_have_text("Cell 1")
+    expect(page.get_by_test_id("rnn-flow")).to_have_text("RNN 0.314")
+    set_slider(page, "RNN self-weight", 0.5)
+    expect(page.get_by_test_id("rnn-value")).to_have_text("RNN 0")  # 0.5^11 = 0.0005
+
+
+def test_variants_and_the_forget_gate_slider(page, live_server):
+    open_fresh(page, live_server, "#step=3&input=0,0,1,0,,,,,,,,")
+    forget = page.get_by_label("Forget gate", exact=True)
+    expect(forget).to_be_hidden()
+    page.get_by_label("Variant").select_option("forget")
+    expect(forget).to_be_visible()
+    step_forward(page, 4)
+    set_slider(page, "Forget gate", 0)
+    expect(page.get_by_test_id("cell-value")).to_have_text("0")
+    page.get_by_label("Squashing").select_option("paper")
+    expect(page).to_have_url(re.compile("squash=paper"))
+
+
+def test_a_link_reproduces_the_view(page, live_server, browser):
+    open_fresh(page, live_server, "#step=5&input=0,0,1,0,,,,,,,,&loop=0.9")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2] * 0.9 ** 2))
+    link = page.url
+    other = browser.new_page()
+    other.goto(link)
+    expect(other.get_by_test_id("step-index")).to_have_text("5")
+    expect(other.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2] * 0.9 ** 2))
+    other.close()
+
+
+def test_broken_link_falls_back_with_a_notice(page, live_server):
+    open_fresh(page, live_server, "#tape=1,NaN,<b>x</b>&step=99&variant=evil")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator("#notice")).to_contain_text("tape")
+    assert page.locator("#notice b").count() == 0
+    expect(page.get_by_test_id("tape-x-1")).to_have_text(shown(TAPE[0]))
+
+
+def test_no_request_leaves_the_origin(page, live_server):
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    open_fresh(page, live_server)
+    step_forward(page, 2)
+    assert urls and all(u.startswith(live_server) for u in urls), urls
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080), (768, 1024)])
+def test_layout_holds(browser, live_server, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 1000)
+    page = context.new_page()
+    open_fresh(page, live_server)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    for name in ("Step forward", "Step back", "Play", "Reset"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+    for label in ("Input gate", "Output gate"):
+        assert page.get_by_label(label, exact=True).bounding_box()["height"] >= 44
+    diagram = page.locator("#diagram").bounding_box()
+    assert diagram["width"] >= 0.5 * min(width, 960)
+    if height <= 720:  # on a projector the cell, its sliders and the tape are in view at once
+        assert page.get_by_role("button", name="Step forward").bounding_box()["y"] < height
+        assert page.get_by_test_id("tape-x-1").bounding_box()["y"] < height
+    context.close()

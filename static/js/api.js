@@ -1,0 +1,82 @@
+// The API client: request bodies are pure functions of the state; only the newest
+// answer is ever delivered (older requests are aborted or dropped), and a lost server
+// is retried with back-off while the page keeps what it shows.
+import { gatesOf } from "./config.js";
+import { effectiveSchedule } from "./state.js";
+
+export function cellRunBody(state) {
+  const gates = {};
+  for (const gate of gatesOf(state.variant)) gates[gate] = effectiveSchedule(state, gate);
+  return { variant: state.variant, squash: state.squash, tape: state.tape, gates, self_loop: state.selfLoop };
+}
+
+export function rnnRunBody(state) {
+  return { variant: "rnn", squash: state.squash, tape: state.tape, self_loop: state.rnnSelfLoop };
+}
+
+export class RequestError extends Error {
+  constructor(status, answer) {
+    super(answer?.message || `the server answered ${status}`);
+    this.status = status;
+    this.fields = answer?.fields || [];
+  }
+}
+
+async function postJSON(path, body, signal) {
+  const response = await fetch(path, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body, signal,
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) throw new RequestError(response.status, answer);
+  return answer;
+}
+
+/**
+ * Runs the cell and the RNN for a state. `onResult(result)` receives only the newest
+ * answer; `onStatus("online" | "offline" | "error", detail)` reports the connection.
+ */
+export class CellClient {
+  constructor({ onResult, onStatus }) {
+    this.onResult = onResult;
+    this.onStatus = onStatus;
+    this.generation = 0;
+    this.controller = null;
+    this.lastKey = null;
+    this.retryTimer = null;
+    this.retryDelay = 500;
+  }
+
+  /** Ask for the runs of `state`, unless the same bodies were already answered. */
+  request(state, { force = false } = {}) {
+    const bodies = [JSON.stringify(cellRunBody(state)), JSON.stringify(rnnRunBody(state))];
+    const key = bodies.join("\n");
+    if (!force && key === this.lastKey) return false;
+    this.lastKey = key;
+    this.send(bodies);
+    return true;
+  }
+
+  async send(bodies) {
+    const generation = ++this.generation;
+    this.controller?.abort();
+    const controller = (this.controller = new AbortController());
+    clearTimeout(this.retryTimer);
+    try {
+      const [cell, rnn] = await Promise.all(bodies.map((b) => postJSON("/api/run", b, controller.signal)));
+      if (generation !== this.generation) return; // a newer request superseded this one
+      this.retryDelay = 500;
+      this.onStatus("online");
+      this.onResult({ cell, rnn });
+    } catch (error) {
+      if (generation !== this.generation || error.name === "AbortError") return;
+      if (error instanceof RequestError) {
+        this.lastKey = null; // let the same state be asked again once it changes back
+        this.onStatus("error", error);
+        return;
+      }
+      this.onStatus("offline", error);
+      this.retryTimer = setTimeout(() => this.send(bodies), this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, 4000);
+    }
+  }
+}

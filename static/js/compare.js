@@ -1,0 +1,56 @@
+// Beside the cell: a plain RNN on the same tape. Two lanes: what each one holds at every
+// step, and how much of an error at the last step reaches each earlier step.
+import { Plot, magnitude } from "./plot.js";
+import { factor, fmt } from "./format.js";
+import { t } from "./i18n.js";
+
+export class CompareView {
+  constructor(memorySvg, flowSvg, { onJump }) {
+    this.memory = new Plot(memorySvg, { left: 10, right: 390, top: 30, bottom: 160 });
+    this.flow = new Plot(flowSvg, { left: 10, right: 390, top: 30, bottom: 140 });
+    for (const plot of [this.memory, this.flow]) {
+      plot.svg.addEventListener("click", (event) => {
+        const step = plot.stepAt(event.clientX);
+        if (step) onJump(step);
+      });
+    }
+  }
+
+  update({ state, cell, rnn }) {
+    if (!cell || !rnn) return;
+    this.drawMemory(state, cell, rnn);
+    this.drawFlow(state, cell, rnn);
+  }
+
+  drawMemory(state, cell, rnn) {
+    const p = this.memory;
+    const n = cell.steps.length;
+    p.reset(n);
+    p.marker(state.step, 26, 160);
+    const scale = magnitude([cell.steps.map((s) => s.cell), rnn.steps.map((s) => s.cell)]);
+    const y = (v) => Plot.y(v, -scale, scale, 34, 156);
+    p.stairs(cell.steps.map(() => y(0)), { class: "axis" });
+    p.stairs(rnn.steps.map((s) => y(s.cell)), { class: "series rnn-line" });
+    p.stairs(cell.steps.map((s) => y(s.cell)), { class: "series cell-line" });
+    const k = state.step - 1;
+    p.text(10, 18, `${t("compare.cell")} ${fmt(cell.steps[k].cell)}`, { class: "lane-key cell-key" });
+    p.text(210, 18, `${t("compare.rnn")} ${fmt(rnn.steps[k].cell)}`, { class: "lane-key rnn-key",
+      "data-testid": "rnn-value" });
+  }
+
+  drawFlow(state, cell, rnn) {
+    const p = this.flow;
+    const n = cell.error_flow.length;
+    p.reset(n);
+    p.marker(state.step, 26, 140);
+    const top = Math.max(1, Math.min(magnitude([cell.error_flow, rnn.error_flow]), 4));
+    const y = (v) => Plot.y(v, 0, top, 34, 136);
+    p.stairs(cell.error_flow.map(() => y(0)), { class: "axis" });
+    p.stairs(rnn.error_flow.map(y), { class: "series rnn-line" });
+    p.stairs(cell.error_flow.map(y), { class: "series cell-line" });
+    p.text(10, 18, `${t("compare.cell")} ${factor(cell.error_flow[0])}`, { class: "lane-key cell-key",
+      "data-testid": "cell-flow" });
+    p.text(210, 18, `${t("compare.rnn")} ${factor(rnn.error_flow[0])}`, { class: "lane-key rnn-key",
+      "data-testid": "rnn-flow" });
+  }
+}

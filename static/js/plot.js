@@ -1,0 +1,74 @@
+// Shared plotting pieces for the SVG charts: scales, step paths, the current-step marker.
+import { el, clear } from "./svg.js";
+
+/** A plot area inside an SVG: x maps 1-based steps to columns, y maps values to rows. */
+export class Plot {
+  constructor(svg, { left, right, top, bottom }) {
+    this.svg = svg;
+    this.box = { left, right, top, bottom };
+    this.layer = el("g", {}, svg);
+  }
+
+  reset(steps) {
+    clear(this.layer);
+    this.steps = steps;
+    this.column = (this.box.right - this.box.left) / steps;
+  }
+
+  x(step) {
+    return this.box.left + (step - 0.5) * this.column;
+  }
+
+  /** y for a value in [lo, hi] within a band [top, bottom]. */
+  static y(value, lo, hi, top, bottom) {
+    const v = Math.min(Math.max(value, lo), hi);
+    return bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
+  }
+
+  /** A staircase through (step, y) points: each step's value held across its column. */
+  stairs(ys, attrs) {
+    const half = this.column / 2;
+    let d = "";
+    ys.forEach((y, k) => {
+      const x = this.x(k + 1);
+      d += `${k ? "L" : "M"}${(x - half).toFixed(1)} ${y.toFixed(1)}L${(x + half).toFixed(1)} ${y.toFixed(1)}`;
+    });
+    return el("path", { d, fill: "none", ...attrs }, this.layer);
+  }
+
+  line(ys, attrs) {
+    const d = ys.map((y, k) => `${k ? "L" : "M"}${this.x(k + 1).toFixed(1)} ${y.toFixed(1)}`).join("");
+    return el("path", { d, fill: "none", ...attrs }, this.layer);
+  }
+
+  /** A vertical bar at a step between two y values. */
+  bar(step, y0, y1, width, cls) {
+    return el("rect", { class: cls, x: this.x(step) - width / 2, y: Math.min(y0, y1), width,
+      height: Math.abs(y1 - y0) }, this.layer);
+  }
+
+  marker(step, top, bottom) {
+    return el("rect", { class: "current-step", x: this.x(step) - this.column / 2, y: top,
+      width: Math.max(this.column, 2), height: bottom - top }, this.layer);
+  }
+
+  text(x, y, value, attrs = {}) {
+    return el("text", { x, y, text: value, ...attrs }, this.layer);
+  }
+
+  /** The 1-based step under a client x coordinate, or null outside the plot. */
+  stepAt(clientX) {
+    const rect = this.svg.getBoundingClientRect();
+    const viewWidth = this.svg.viewBox.baseVal.width;
+    const x = ((clientX - rect.left) / rect.width) * viewWidth;
+    const step = Math.floor((x - this.box.left) / this.column) + 1;
+    return step >= 1 && step <= this.steps ? step : null;
+  }
+}
+
+/** The largest magnitude in some arrays, at least `floor`. */
+export function magnitude(arrays, floor = 1e-9) {
+  let m = floor;
+  for (const a of arrays) for (const v of a) if (Math.abs(v) > m) m = Math.abs(v);
+  return m;
+}

@@ -1,0 +1,129 @@
+// The one state object of the page, and its round trip through the URL hash.
+// Gate schedules hold one value per step, or null where a step was never set: an unset
+// step carries the last set value before it (what the sliders showed when it was reached).
+import { CONFIG, GATES, GATE_DEFAULT } from "./config.js";
+
+const C = CONFIG;
+
+export function defaultState() {
+  const tape = [...C.tape.default];
+  return {
+    variant: C.variant_default,
+    squash: C.squash_default,
+    selfLoop: C.self_loop.default,
+    rnnSelfLoop: C.self_loop.rnn_default,
+    tape,
+    gates: Object.fromEntries(GATES.map((g) => [g, freshSchedule(g, tape.length)])),
+    step: 1,
+    speed: 2,
+  };
+}
+
+function freshSchedule(gate, length) {
+  const schedule = new Array(length).fill(null);
+  schedule[0] = GATE_DEFAULT[gate];
+  return schedule;
+}
+
+/** Activations per step with unset steps filled by the last set value. */
+export function effectiveSchedule(state, gate) {
+  let carried = GATE_DEFAULT[gate];
+  return state.gates[gate].map((v) => (carried = v === null ? carried : v));
+}
+
+/** The gate value the sliders show at the current step. */
+export function gateAt(state, gate, step = state.step) {
+  const schedule = state.gates[gate];
+  for (let k = step - 1; k >= 0; k--) if (schedule[k] !== null) return schedule[k];
+  return GATE_DEFAULT[gate];
+}
+
+export function setGate(state, gate, value) {
+  state.gates[gate][state.step - 1] = value;
+}
+
+/** Move to a step; arriving on a never-set step carries the current slider positions. */
+export function goTo(state, step) {
+  const target = Math.min(Math.max(1, step), state.tape.length);
+  if (target === state.step) return;
+  for (const gate of GATES) {
+    if (state.gates[gate][target - 1] === null) state.gates[gate][target - 1] = gateAt(state, gate);
+  }
+  state.step = target;
+}
+
+/** Lengthen or shorten the tape; new steps read 0 and carry the gates. */
+export function setLength(state, length) {
+  const n = Math.min(Math.max(C.tape.min_steps, length), C.tape.max_steps);
+  const resize = (a, fill) => (a.length >= n ? a.slice(0, n) : a.concat(new Array(n - a.length).fill(fill)));
+  state.tape = resize(state.tape, 0);
+  for (const gate of GATES) state.gates[gate] = resize(state.gates[gate], null);
+  state.step = Math.min(state.step, n);
+}
+
+// ---- URL round trip -------------------------------------------------------------
+
+const num = (v) => String(v); // shortest text that reads back to the same double
+const list = (a) => a.map((v) => (v === null ? "" : num(v))).join(",");
+
+export function serialize(state) {
+  const p = new URLSearchParams();
+  p.set("variant", state.variant);
+  p.set("squash", state.squash);
+  p.set("loop", num(state.selfLoop));
+  p.set("rnn", num(state.rnnSelfLoop));
+  p.set("tape", list(state.tape));
+  for (const gate of GATES) p.set(gate, list(state.gates[gate]));
+  p.set("step", String(state.step));
+  p.set("speed", num(state.speed));
+  return p.toString();
+}
+
+function finiteIn(text, lo, hi) {
+  if (text === null || text.trim() === "") return null;
+  const v = Number(text);
+  return Number.isFinite(v) && v >= lo && v <= hi ? v : null;
+}
+
+function parseList(text, lo, hi, allowEmpty) {
+  const parts = text.split(",");
+  const values = parts.map((s) => (allowEmpty && s === "" ? null : finiteIn(s, lo, hi)));
+  const bad = values.some((v, k) => v === null && !(allowEmpty && parts[k] === ""));
+  return bad ? null : values;
+}
+
+/** Read a state from a URL hash or query string. Invalid parts fall back to their
+ *  defaults; `problems` names each one so the page can say so. */
+export function deserialize(text) {
+  const p = new URLSearchParams(text.replace(/^[#?]/, ""));
+  const state = defaultState();
+  const problems = [];
+  const take = (key, parse, apply) => {
+    if (!p.has(key)) return;
+    const value = parse(p.get(key));
+    if (value === null || value === undefined) problems.push(key);
+    else apply(value);
+  };
+  take("variant", (s) => (C.variants.includes(s) && s !== "rnn" ? s : null), (v) => (state.variant = v));
+  take("squash", (s) => (C.squashes.includes(s) ? s : null), (v) => (state.squash = v));
+  const loop = C.self_loop;
+  take("loop", (s) => finiteIn(s, loop.min, loop.max), (v) => (state.selfLoop = v));
+  take("rnn", (s) => finiteIn(s, loop.min, loop.max), (v) => (state.rnnSelfLoop = v));
+  const limit = C.tape.value_limit;
+  take("tape", (s) => {
+    const tape = parseList(s, -limit, limit, false);
+    return tape && tape.length >= C.tape.min_steps && tape.length <= C.tape.max_steps ? tape : null;
+  }, (tape) => setLength(Object.assign(state, { tape }), tape.length));
+  for (const gate of GATES) {
+    take(gate, (s) => {
+      const values = parseList(s, C.gate.min, C.gate.max, true);
+      return values && values.length === state.tape.length ? values : null;
+    }, (values) => (state.gates[gate] = values));
+  }
+  take("step", (s) => {
+    const v = finiteIn(s, 1, state.tape.length);
+    return v !== null && Number.isInteger(v) ? v : null;
+  }, (v) => (state.step = v));
+  take("speed", (s) => finiteIn(s, 0.5, 8), (v) => (state.speed = v));
+  return { state, problems };
+}
