@@ -87,7 +87,7 @@ def test_editing_a_tape_value_changes_the_run(page, live_server):
     editor.press("Enter")
     expect(page.get_by_test_id("tape-x-3")).to_have_text("0.25")
     expect(page.get_by_test_id("cell-value")).to_have_text("0.25")
-    assert "tape=0.5%2C-0.3%2C0.25" in page.url
+    expect(page).to_have_url(re.compile("tape=0.5%2C-0.3%2C0.25"))
 
 
 def test_keyboard_steps_and_plays(page, live_server):

@@ -34,6 +34,7 @@ async function postJSON(path, body, signal) {
 /**
  * Runs the cell and the RNN for a state. `onResult(result)` receives only the newest
  * answer; `onStatus("online" | "offline" | "error", detail)` reports the connection.
+ * A body already answered is not sent again (the RNN does not change with the gates).
  */
 export class CellClient {
   constructor({ onResult, onStatus }) {
@@ -41,17 +42,18 @@ export class CellClient {
     this.onStatus = onStatus;
     this.generation = 0;
     this.controller = null;
-    this.lastKey = null;
+    this.answers = new Map(); // request body -> answer, for the last answered bodies
+    this.pendingKey = null;
     this.retryTimer = null;
     this.retryDelay = 500;
   }
 
-  /** Ask for the runs of `state`, unless the same bodies were already answered. */
-  request(state, { force = false } = {}) {
+  /** Ask for the runs of `state`; returns false when nothing needed asking. */
+  request(state) {
     const bodies = [JSON.stringify(cellRunBody(state)), JSON.stringify(rnnRunBody(state))];
     const key = bodies.join("\n");
-    if (!force && key === this.lastKey) return false;
-    this.lastKey = key;
+    if (key === this.pendingKey) return false;
+    this.pendingKey = key;
     this.send(bodies);
     return true;
   }
@@ -62,15 +64,17 @@ export class CellClient {
     const controller = (this.controller = new AbortController());
     clearTimeout(this.retryTimer);
     try {
-      const [cell, rnn] = await Promise.all(bodies.map((b) => postJSON("/api/run", b, controller.signal)));
+      const ask = (body) => this.answers.get(body) ?? postJSON("/api/run", body, controller.signal);
+      const [cell, rnn] = await Promise.all(bodies.map(ask));
       if (generation !== this.generation) return; // a newer request superseded this one
+      this.answers = new Map([[bodies[0], cell], [bodies[1], rnn]]);
       this.retryDelay = 500;
       this.onStatus("online");
       this.onResult({ cell, rnn });
     } catch (error) {
       if (generation !== this.generation || error.name === "AbortError") return;
       if (error instanceof RequestError) {
-        this.lastKey = null; // let the same state be asked again once it changes back
+        this.pendingKey = null; // the same state may be asked again once it changes back
         this.onStatus("error", error);
         return;
       }

@@ -36,7 +36,7 @@ export class TimelineChart {
     const yv = (v) => Plot.y(v, -scale, scale, vTop, vBottom);
     p.stairs(steps.map(() => yv(0)), { class: "axis" });
     const barWidth = Math.max(1, p.column * 0.35);
-    for (const s of steps) p.bar(s.t, yv(0), yv(s.x), barWidth, "tape-bar");
+    p.bars(steps.map((s) => yv(s.x)), yv(0), barWidth, "tape-bar");
     p.stairs(steps.map((s) => yv(s.cell)), { class: "series cell-line" });
     p.stairs(steps.map((s) => yv(s.output)), { class: "series output-line" });
     this.legend(state);

@@ -18,9 +18,22 @@ let playing = null; // the playback timer, while playing
 
 function change(mutate) {
   mutate(state);
+  saveToUrlSoon();
+  // With a request under way only the controls move now; the views redraw on the answer.
+  if (client.request(state)) renderControls();
+  else render();
+}
+
+// Chromium throttles history.replaceState when called on every slider tick, so the URL is
+// written once the hand rests for a moment (and at once when the page is hidden).
+let urlTimer = null;
+function saveToUrlSoon() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(saveToUrl, 150);
+}
+function saveToUrl() {
+  clearTimeout(urlTimer);
   history.replaceState(null, "", `#${serialize(state)}`);
-  render();
-  client.request(state);
 }
 
 const jump = (step) => change((s) => goTo(s, step));
@@ -39,24 +52,47 @@ const client = new CellClient({
   onStatus: showConnection,
 });
 
-function render() {
+/** The answer for the current state's tape, or null while a new length is on its way. */
+function freshResult() {
+  return result && result.cell.steps.length === state.tape.length ? result : null;
+}
+
+function renderControls() {
   controls.update({ state, playing: Boolean(playing) });
-  const fresh = result && result.cell.steps.length === state.tape.length ? result : null;
-  tape.update({ state, cell: fresh?.cell });
+  tape.update({ state, cell: freshResult()?.cell });
+}
+
+function render() {
+  renderControls();
+  const fresh = freshResult();
   if (!fresh) return;
   const view = { state, cell: fresh.cell, rnn: fresh.rnn };
   const step = fresh.cell.steps[state.step - 1];
-  const scale = Math.max(1, ...fresh.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
-  diagram.update({ state, step, scale });
   $("cell-value").textContent = fmt(step.cell);
   $("output-value").textContent = fmt(step.output);
+  if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
+  const scale = Math.max(1, ...fresh.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
+  diagram.update({ state, step, scale });
   const previous = state.step > 1 ? fresh.cell.steps[state.step - 2].cell : 0;
   $("equation").textContent = equation(state, step, previous);
   const words = describeStep(state, step);
   $("diagram-desc").textContent = words;
   announce(words);
-  chart.update(view);
-  compare.update(view);
+  drawChartsInThisFrame(view);
+}
+
+// The charts are drawn just before the frame is painted, together with the stored value,
+// and only once however many answers arrive within one frame.
+let chartView = null;
+function drawChartsInThisFrame(view) {
+  if (!chartView) {
+    requestAnimationFrame(() => {
+      chart.update(chartView);
+      compare.update(chartView);
+      chartView = null;
+    });
+  }
+  chartView = view;
 }
 
 let lastAnnounced = null;
@@ -107,7 +143,9 @@ async function start() {
     $("notice").textContent = t("notice.bad_link", { fields: problems.join(", ") });
   }
   document.addEventListener("keydown", shortcuts);
-  history.replaceState(null, "", `#${serialize(state)}`);
+  document.addEventListener("visibilitychange", saveToUrl);
+  window.addEventListener("pagehide", saveToUrl);
+  saveToUrl();
   render();
   client.request(state);
 }

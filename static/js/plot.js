@@ -41,10 +41,11 @@ export class Plot {
     return el("path", { d, fill: "none", ...attrs }, this.layer);
   }
 
-  /** A vertical bar at a step between two y values. */
-  bar(step, y0, y1, width, cls) {
-    return el("rect", { class: cls, x: this.x(step) - width / 2, y: Math.min(y0, y1), width,
-      height: Math.abs(y1 - y0) }, this.layer);
+  /** Vertical bars, one per step from y0 to that step's y, drawn as a single path. */
+  bars(ys, y0, width, cls) {
+    const d = ys.map((y, k) => `M${(this.x(k + 1) - width / 2).toFixed(1)} ${y0.toFixed(1)}` +
+      `V${y.toFixed(1)}h${width.toFixed(1)}V${y0.toFixed(1)}z`).join("");
+    return el("path", { d, class: cls }, this.layer);
   }
 
   marker(step, top, bottom) {

@@ -3,7 +3,7 @@
 import { gatesOf } from "./config.js";
 import { fmt } from "./format.js";
 import { t } from "./i18n.js";
-import { gateAt } from "./state.js";
+import { effectiveSchedule } from "./state.js";
 
 export class TapeView {
   /** onJump(step) when a step is chosen; onEdit(step, value) when a value is changed. */
@@ -100,12 +100,13 @@ export class TapeView {
   update({ state, cell }) {
     this.build(state.tape.length);
     const gates = gatesOf(state.variant);
+    const schedules = Object.fromEntries(gates.map((g) => [g, effectiveSchedule(state, g)]));
     this.cells.forEach((c, k) => {
       const n = k + 1;
       const x = state.tape[k];
       const reached = n <= state.step && cell;
       const stored = reached ? fmt(cell.steps[k].cell) : "";
-      const values = gates.map((g) => gateAt(state, g, n));
+      const values = gates.map((g) => schedules[g][k]);
       const key = [x, stored, state.variant, ...values].join("|");
       if (key === c.key) return; // nothing to redraw for this step
       c.key = key;
@@ -118,7 +119,7 @@ export class TapeView {
       for (const g of ["input", "forget", "output"]) {
         const on = gates.includes(g);
         c.minis[g].style.display = on ? "" : "none";
-        if (on) c.minis[g].style.setProperty("--v", gateAt(state, g, n));
+        if (on) c.minis[g].style.setProperty("--v", schedules[g][k]);
       }
     });
     if (this.current !== state.step) {

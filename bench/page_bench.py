@@ -1,0 +1,139 @@
+"""Page benchmark in headless Chromium against a local server (not part of the tests).
+
+Measures the first load (bytes over the wire, first contentful paint, first full render)
+and the latency from a slider's `input` event to the new stored value on screen.
+
+    .venv/bin/python bench/page_bench.py [--url http://127.0.0.1:8000] [--drags 60] [--json]
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# One drag: set the slider, fire `input`; note when #cell-value holds the new number
+# (the DOM is updated) and when the frame that paints it starts (requestAnimationFrame
+# after the change; in headless Chromium frames are not tied to a 60 Hz display).
+DRAG = """async ([value]) => {
+  const slider = document.getElementById("gate-input");
+  const shown = document.getElementById("cell-value");
+  const changed = new Promise((resolve) => {
+    const watch = new MutationObserver(() => {
+      watch.disconnect();
+      const dom = performance.now();
+      requestAnimationFrame(() => resolve([dom, performance.now()]));
+    });
+    watch.observe(shown, { childList: true, characterData: true, subtree: true });
+  });
+  const start = performance.now();
+  slider.value = value;
+  slider.dispatchEvent(new Event("input", { bubbles: true }));
+  const [dom, frame] = await changed;
+  return [dom - start, frame - start];
+}"""
+
+
+@contextmanager
+def local_server(port: int = 8765):
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def first_load(browser, url: str) -> dict:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    received = []
+    cdp.on("Network.loadingFinished", lambda e: received.append(e["encodedDataLength"]))
+    page.goto(url)
+    page.wait_for_function("performance.getEntriesByName('lab:first-render').length > 0")
+    page.wait_for_timeout(300)
+    timing = page.evaluate("""() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      render: performance.getEntriesByName('lab:first-render')[0].startTime })""")
+    page.close()
+    return {"bytes": sum(received), "requests": len(received), "fcp_ms": timing["fcp"],
+            "first_render_ms": timing["render"]}
+
+
+def slider_latency(browser, url: str, drags: int) -> list[float]:
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/#step=3")
+    page.wait_for_function("performance.getEntriesByName('lab:first-render').length > 0")
+    for k in range(5):  # warm up the connection and the JIT
+        page.evaluate(DRAG, [0.1 + k / 10])
+    values = [0.2 + (k % 70) / 100 for k in range(drags)]
+    samples = [page.evaluate(DRAG, [v]) for v in values]
+    page.close()
+    return [dom for dom, _ in samples], [frame for _, frame in samples]
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(url: str, drags: int) -> dict:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        load = first_load(browser, url)
+        dom, frame = slider_latency(browser, url, drags)
+        browser.close()
+    return {**load, "drags": drags, "slider_median_ms": statistics.median(dom),
+            "slider_p95_ms": percentile(dom, 0.95), "slider_max_ms": max(dom),
+            "frame_median_ms": statistics.median(frame), "frame_p95_ms": percentile(frame, 0.95)}
+
+
+def table(r: dict) -> str:
+    rows = [
+        ("page first load, bytes transferred", f"{r['bytes'] / 1024:.1f} KB in {r['requests']} requests", "< 150 KB"),
+        ("first contentful paint", f"{r['fcp_ms']:.0f} ms", "< 300 ms"),
+        ("first full render (cell drawn)", f"{r['first_render_ms']:.0f} ms", ""),
+        (f"slider input to stored value on screen, median of {r['drags']}", f"{r['slider_median_ms']:.2f} ms", ""),
+        ("slider input to stored value on screen, p95", f"{r['slider_p95_ms']:.2f} ms", "< 8 ms"),
+        ("slider input to the frame that paints it, median / p95",
+         f"{r['frame_median_ms']:.2f} / {r['frame_p95_ms']:.2f} ms", ""),
+    ]
+    return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="an already running server (default: start one)")
+    parser.add_argument("--drags", type=int, default=60)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.url:
+        result = measure(args.url, args.drags)
+    else:
+        with local_server() as url:
+            result = measure(url, args.drags)
+    print(json.dumps(result) if args.json else "| page measure | value | target |\n|---|---|---|\n" + table(result))
+
+
+if __name__ == "__main__":
+    main()
