@@ -22,6 +22,10 @@ STATE_LIMIT = 100.0  # |c0|, |h0| and the state fed to /api/step
 VARIANT_DEFAULT = "lstm1997"
 SQUASH_DEFAULT = "identity"
 
+# Controls a teacher link can hide: each matches a data-control="..." in the page.
+HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "variant", "squash",
+                     "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher")
+
 MAX_BODY_BYTES = 256 * 1024  # a 1000-step run with three schedules is about 100 KB
 assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
 
@@ -38,4 +42,5 @@ def page_config() -> dict:
                       "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
+        "hideable": list(HIDEABLE_CONTROLS),
     }

@@ -163,12 +163,12 @@ def test_variants_and_the_forget_gate_slider(page, live_server):
     open_fresh(page, live_server, "#step=3&input=0,0,1,0,,,,,,,,")
     forget = page.get_by_label("Forget gate", exact=True)
     expect(forget).to_be_hidden()
-    page.get_by_label("Variant").select_option("forget")
+    page.get_by_label("Variant", exact=True).select_option("forget")
     expect(forget).to_be_visible()
     step_forward(page, 4)
     set_slider(page, "Forget gate", 0)
     expect(page.get_by_test_id("cell-value")).to_have_text("0")
-    page.get_by_label("Squashing").select_option("paper")
+    page.get_by_label("Squashing", exact=True).select_option("paper")
     expect(page).to_have_url(re.compile("squash=paper"))
 
 

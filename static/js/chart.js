@@ -17,24 +17,25 @@ export class TimelineChart {
     });
   }
 
-  update({ state, cell }) {
+  /** upTo: draw only the steps up to this one (lessons), keeping the full width. */
+  update({ state, cell, upTo = null }) {
     if (!cell) return;
     const p = this.plot;
-    const steps = cell.steps;
-    p.reset(steps.length);
+    p.reset(cell.steps.length);
+    const steps = upTo ? cell.steps.slice(0, upTo) : cell.steps;
     p.marker(state.step, 12, 250);
     const [gTop, gBottom] = GATE_BAND;
     const [vTop, vBottom] = VALUE_BAND;
     p.text(8, gTop + 30, t("chart.gates"), { class: "band-label" });
     p.text(8, vTop + 60, t("chart.values"), { class: "band-label" });
-    p.stairs(steps.map(() => gBottom), { class: "axis" });
+    p.stairs(cell.steps.map(() => gBottom), { class: "axis" });
     for (const gate of gatesOf(state.variant)) {
       const ys = steps.map((s) => Plot.y(s[`${gate}_gate`], 0, 1, gTop, gBottom));
       p.stairs(ys, { class: `series gate-${gate}` });
     }
     const scale = magnitude([steps.map((s) => s.x), steps.map((s) => s.cell), steps.map((s) => s.output)]);
     const yv = (v) => Plot.y(v, -scale, scale, vTop, vBottom);
-    p.stairs(steps.map(() => yv(0)), { class: "axis" });
+    p.stairs(cell.steps.map(() => yv(0)), { class: "axis" });
     const barWidth = Math.max(1, p.column * 0.35);
     p.bars(steps.map((s) => yv(s.x)), yv(0), barWidth, "tape-bar");
     p.stairs(steps.map((s) => yv(s.cell)), { class: "series cell-line" });

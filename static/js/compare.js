@@ -16,22 +16,22 @@ export class CompareView {
     }
   }
 
-  update({ state, cell, rnn }) {
+  update({ state, cell, rnn, upTo = null }) {
     if (!cell || !rnn) return;
-    this.drawMemory(state, cell, rnn);
+    this.drawMemory(state, cell, rnn, upTo);
     this.drawFlow(state, cell, rnn);
   }
 
-  drawMemory(state, cell, rnn) {
+  drawMemory(state, cell, rnn, upTo) {
     const p = this.memory;
-    const n = cell.steps.length;
-    p.reset(n);
+    p.reset(cell.steps.length);
     p.marker(state.step, 26, 160);
-    const scale = magnitude([cell.steps.map((s) => s.cell), rnn.steps.map((s) => s.cell)]);
+    const [cells, rnns] = [cell.steps, rnn.steps].map((steps) => (upTo ? steps.slice(0, upTo) : steps));
+    const scale = magnitude([cells.map((s) => s.cell), rnns.map((s) => s.cell)]);
     const y = (v) => Plot.y(v, -scale, scale, 34, 156);
     p.stairs(cell.steps.map(() => y(0)), { class: "axis" });
-    p.stairs(rnn.steps.map((s) => y(s.cell)), { class: "series rnn-line" });
-    p.stairs(cell.steps.map((s) => y(s.cell)), { class: "series cell-line" });
+    p.stairs(rnns.map((s) => y(s.cell)), { class: "series rnn-line" });
+    p.stairs(cells.map((s) => y(s.cell)), { class: "series cell-line" });
     const k = state.step - 1;
     p.text(10, 18, `${t("compare.cell")} ${fmt(cell.steps[k].cell)}`, { class: "lane-key cell-key" });
     p.text(210, 18, `${t("compare.rnn")} ${fmt(rnn.steps[k].cell)}`, { class: "lane-key rnn-key",

@@ -3,7 +3,7 @@
 import { CONFIG, gatesOf } from "./config.js";
 import { fmt, pct } from "./format.js";
 import { t } from "./i18n.js";
-import { gateAt, goTo, setGate, setLength } from "./state.js";
+import { gateAt, setGate, setLength } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,7 +26,8 @@ function keySteps(input, { step, fine, coarse }, onValue) {
 }
 
 export class Controls {
-  constructor({ change, onPlay }) {
+  /** change(mutate) edits the state; stepTo(n) moves to a step (lessons may hold it). */
+  constructor({ change, stepTo, onPlay }) {
     this.change = change;
     const g = CONFIG.gate;
     for (const gate of ["input", "forget", "output"]) {
@@ -48,15 +49,16 @@ export class Controls {
     $("squash").addEventListener("change", (e) => change((s) => (s.squash = e.target.value)));
     $("tape-length").addEventListener("change", (e) => change((s) => setLength(s, Number(e.target.value))));
     $("speed").addEventListener("input", (e) => change((s) => (s.speed = Number(e.target.value))));
-    $("step-forward").addEventListener("click", () => change((s) => goTo(s, s.step + 1)));
-    $("step-back").addEventListener("click", () => change((s) => goTo(s, s.step - 1)));
-    $("reset").addEventListener("click", () => change((s) => goTo(s, 1)));
+    $("step-forward").addEventListener("click", () => stepTo(this.step + 1));
+    $("step-back").addEventListener("click", () => stepTo(this.step - 1));
+    $("reset").addEventListener("click", () => stepTo(1));
     $("play").addEventListener("click", onPlay);
     $("tape-random").addEventListener("click", () => change(randomTape));
     $("tape-clear").addEventListener("click", () => change((s) => s.tape.fill(0)));
   }
 
   update({ state, playing }) {
+    this.step = state.step;
     const gates = gatesOf(state.variant);
     for (const gate of ["input", "forget", "output"]) {
       const slider = $(`gate-${gate}`);
@@ -78,7 +80,7 @@ export class Controls {
     }
     length.value = String(state.tape.length);
     $("speed").value = state.speed;
-    $("speed-value").textContent = `${fmt(state.speed)}/s`;
+    $("speed-value").textContent = t("play.speed_value", { n: fmt(state.speed) });
     $("step-index").textContent = state.step;
     $("step-count").textContent = state.tape.length;
     $("step-back").disabled = state.step === 1;

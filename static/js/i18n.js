@@ -1,11 +1,23 @@
-// Translated strings: t("key", {name: value}) fills {name} placeholders.
-let strings = {};
+// Translated strings: t("key", {name: value}) fills {name} placeholders. The page
+// arrives with the server's choice embedded; other languages load on demand.
+const embedded = document.getElementById("lab-strings");
+let strings = JSON.parse(embedded.textContent);
+let current = embedded.dataset.lang;
 
-export async function loadLanguage(lang) {
-  const response = await fetch(`/static/i18n/${lang}.json`);
-  strings = await response.json();
+export function language() {
+  return current;
+}
+
+/** Switch to `lang`, rewrite the marked markup and set <html lang>. */
+export async function setLanguage(lang) {
+  if (lang !== current) {
+    const response = await fetch(`/static/i18n/${lang}.json`);
+    if (!response.ok) throw new Error(`no strings for ${lang}`);
+    strings = await response.json();
+    current = lang;
+  }
   document.documentElement.lang = lang;
-  return strings;
+  translatePage();
 }
 
 export function t(key, params = {}) {
@@ -13,7 +25,7 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? params[name] : `{${name}}`));
 }
 
-/** Rewrite every element marked data-i18n="key" (and data-i18n-attr="aria-label:key"). */
+/** Rewrite every element marked data-i18n="key" (and data-i18n-attr="attr:key;..."). */
 export function translatePage(root = document) {
   for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of root.querySelectorAll("[data-i18n-attr]")) {

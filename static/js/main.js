@@ -6,13 +6,16 @@ import { CompareView } from "./compare.js";
 import { Controls } from "./controls.js";
 import { describeStep, equation } from "./describe.js";
 import { CellDiagram } from "./diagram.js";
+import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js";
 import { fmt } from "./format.js";
-import { loadLanguage, t, translatePage } from "./i18n.js";
-import { deserialize, goTo, serialize } from "./state.js";
+import { language, setLanguage, t } from "./i18n.js";
+import { LessonPanel } from "./lessons.js";
+import { applyLesson, deserialize, goTo, serialize } from "./state.js";
 import { TapeView } from "./tape.js";
+import { TeacherDialog } from "./teacher.js";
 
 const $ = (id) => document.getElementById(id);
-const { state, problems } = deserialize(location.hash);
+const { state, problems, hasTape } = deserialize(location.hash);
 let result = null; // the newest {cell, rnn} answer
 let playing = null; // the playback timer, while playing
 
@@ -22,6 +25,17 @@ function change(mutate) {
   // With a request under way only the controls move now; the views redraw on the answer.
   if (client.request(state)) renderControls();
   else render();
+}
+
+/** Move to a step, unless a lesson asks for a prediction on the way. */
+function stepTo(target) {
+  const pending = target > state.step ? lessons.pending(state.step + 1, target) : null;
+  if (pending) {
+    stopPlaying();
+    lessons.ask(pending);
+    return;
+  }
+  change((s) => goTo(s, target));
 }
 
 // Chromium throttles history.replaceState when called on every slider tick, so the URL is
@@ -36,14 +50,24 @@ function saveToUrl() {
   history.replaceState(null, "", `#${serialize(state)}`);
 }
 
-const jump = (step) => change((s) => goTo(s, step));
 const diagram = new CellDiagram($("diagram"));
-const tape = new TapeView($("tape"), { onJump: jump, onEdit: (step, value) => change((s) => {
-  s.tape[step - 1] = Math.max(-100, Math.min(100, value));
-}) });
-const chart = new TimelineChart($("timeline"), $("timeline-legend"), { onJump: jump });
-const compare = new CompareView($("memory-chart"), $("flow-chart"), { onJump: jump });
-const controls = new Controls({ change, onPlay: togglePlay });
+const tape = new TapeView($("tape"), {
+  onJump: stepTo,
+  onEdit: (step, value) => change((s) => (s.tape[step - 1] = Math.max(-100, Math.min(100, value)))),
+});
+const chart = new TimelineChart($("timeline"), $("timeline-legend"), { onJump: stepTo });
+const compare = new CompareView($("memory-chart"), $("flow-chart"), { onJump: stepTo });
+const controls = new Controls({ change, stepTo, onPlay: togglePlay });
+const lessons = new LessonPanel({
+  onAnswer(entry) {
+    change((s) => goTo(s, entry.at));
+    const fresh = freshResult();
+    if (fresh) lessons.reveal(entry, fresh.cell);
+  },
+  onLeave: () => change((s) => (s.lesson = null)),
+  onOpen: (id) => openLesson(id, { apply: true }),
+});
+const teacher = new TeacherDialog($("teacher-dialog"), { getState: () => state, getLessons: () => lessons.list });
 const client = new CellClient({
   onResult(answer) {
     result = answer;
@@ -60,13 +84,20 @@ function freshResult() {
 function renderControls() {
   controls.update({ state, playing: Boolean(playing) });
   tape.update({ state, cell: freshResult()?.cell });
+  document.body.classList.toggle("projector", state.projector);
+  $("projector-toggle").checked = state.projector;
+  $("language").value = language();
+  for (const node of document.querySelectorAll("[data-control]")) {
+    node.classList.toggle("teacher-hidden", state.hide.includes(node.dataset.control));
+  }
+  if (!state.lesson && lessons.active) lessons.close();
+  lessons.update(state);
 }
 
 function render() {
   renderControls();
   const fresh = freshResult();
   if (!fresh) return;
-  const view = { state, cell: fresh.cell, rnn: fresh.rnn };
   const step = fresh.cell.steps[state.step - 1];
   $("cell-value").textContent = fmt(step.cell);
   $("output-value").textContent = fmt(step.output);
@@ -78,7 +109,8 @@ function render() {
   const words = describeStep(state, step);
   $("diagram-desc").textContent = words;
   announce(words);
-  drawChartsInThisFrame(view);
+  // In a lesson the charts stop at the current step, so they never give an answer away.
+  drawChartsInThisFrame({ state, cell: fresh.cell, rnn: fresh.rnn, upTo: state.lesson ? state.step : null });
 }
 
 // The charts are drawn just before the frame is painted, together with the stored value,
@@ -97,20 +129,26 @@ function drawChartsInThisFrame(view) {
 
 let lastAnnounced = null;
 function announce(words) {
-  if (lastAnnounced === state.step) return; // speak steps, not every slider tick
-  lastAnnounced = state.step;
+  const key = `${state.step}|${language()}`;
+  if (lastAnnounced === key) return; // speak steps, not every slider tick
+  lastAnnounced = key;
   $("live").textContent = words;
 }
 
+function stopPlaying() {
+  clearInterval(playing);
+  playing = null;
+}
+
 function togglePlay() {
-  if (playing) {
-    clearInterval(playing);
-    playing = null;
-  } else {
-    if (state.step === state.tape.length) change((s) => goTo(s, 1));
+  if (playing) stopPlaying();
+  else {
+    if (state.step === state.tape.length) stepTo(1);
     playing = setInterval(() => {
-      if (state.step >= state.tape.length) return togglePlay();
-      change((s) => goTo(s, s.step + 1));
+      if (state.step >= state.tape.length) {
+        stopPlaying();
+        render();
+      } else stepTo(state.step + 1);
     }, 1000 / state.speed);
   }
   render();
@@ -123,31 +161,87 @@ function showConnection(status, detail) {
   if (status === "error") banner.textContent = t("connection.error", { message: detail.message });
 }
 
+function showNotice(text) {
+  $("notice").hidden = !text;
+  $("notice").textContent = text;
+}
+
 function shortcuts(event) {
   const target = event.target;
-  if (target.closest?.("input, select, textarea, [contenteditable]") || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (target.closest?.("input, select, textarea, dialog, [contenteditable]")) return;
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
   const onButton = target.closest?.("button");
-  if (event.key === "ArrowRight") change((s) => goTo(s, s.step + 1));
-  else if (event.key === "ArrowLeft") change((s) => goTo(s, s.step - 1));
-  else if (event.key === "Home") change((s) => goTo(s, 1));
+  if (event.key === "ArrowRight") stepTo(state.step + 1);
+  else if (event.key === "ArrowLeft") stepTo(state.step - 1);
+  else if (event.key === "Home") stepTo(1);
   else if (event.key === " " && !onButton) togglePlay();
+  else if (event.key === "?") $("help-dialog").showModal();
   else return;
   event.preventDefault();
 }
 
-async function start() {
-  await loadLanguage("en");
-  translatePage();
-  if (problems.length) {
-    $("notice").hidden = false;
-    $("notice").textContent = t("notice.bad_link", { fields: problems.join(", ") });
+async function openLesson(id, { apply }) {
+  try {
+    const lesson = await lessons.load(id);
+    if (!lessons.list.length) await lessons.loadList();
+    if (apply) change((s) => applyLesson(s, lesson));
+    else change((s) => (s.lesson = lesson.id));
+    $("lessons-dialog").close();
+    $("lesson").scrollIntoView?.({ block: "nearest" });
+  } catch {
+    showNotice(t("lessons.unavailable"));
+    change((s) => (s.lesson = null));
   }
+}
+
+async function switchLanguage(lang) {
+  try {
+    await setLanguage(lang);
+  } catch {
+    return;
+  }
+  change((s) => (s.lang = lang));
+  if (lessons.active) await openLesson(state.lesson, { apply: false });
+  lessons.list = [];
+  lastAnnounced = null;
+  render();
+}
+
+function wireMenus() {
+  $("language").addEventListener("change", (e) => switchLanguage(e.target.value));
+  $("open-help").addEventListener("click", () => $("help-dialog").showModal());
+  $("open-teacher").addEventListener("click", async () => {
+    if (!lessons.list.length) await lessons.loadList().catch(() => []);
+    teacher.open();
+  });
+  $("open-lessons").addEventListener("click", async () => {
+    try {
+      await lessons.loadList();
+      lessons.renderList($("lesson-list"), (id) => openLesson(id, { apply: true }));
+    } catch {
+      $("lesson-list").textContent = t("lessons.unavailable");
+    }
+    $("lessons-dialog").showModal();
+  });
+  $("projector-toggle").addEventListener("change", (e) => change((s) => (s.projector = e.target.checked)));
+  $("download-csv").addEventListener("click", () => freshResult() && downloadCSV(freshResult()));
+  $("download-json").addEventListener("click", () => freshResult() && downloadJSON(state, freshResult()));
+  $("download-svg").addEventListener("click", () => downloadSVG($("diagram")));
+  $("download-png").addEventListener("click", () => downloadPNG($("diagram")));
+}
+
+async function start() {
+  if (problems.length) showNotice(t("notice.bad_link", { fields: problems.join(", ") }));
+  wireMenus();
   document.addEventListener("keydown", shortcuts);
   document.addEventListener("visibilitychange", saveToUrl);
   window.addEventListener("pagehide", saveToUrl);
+  if (state.lang && state.lang !== language()) await setLanguage(state.lang).catch(() => {});
   saveToUrl();
   render();
   client.request(state);
+  // A link with a lesson but no tape of its own loads the lesson's setup.
+  if (state.lesson) openLesson(state.lesson, { apply: !hasTape });
 }
 
 start();

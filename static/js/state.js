@@ -4,6 +4,7 @@
 import { CONFIG, GATES, GATE_DEFAULT } from "./config.js";
 
 const C = CONFIG;
+export const LANGUAGES = ["en", "zh-Hant", "zh-Hans"];
 
 export function defaultState() {
   const tape = [...C.tape.default];
@@ -16,7 +17,24 @@ export function defaultState() {
     gates: Object.fromEntries(GATES.map((g) => [g, freshSchedule(g, tape.length)])),
     step: 1,
     speed: 2,
+    lang: null, // null: the language the server chose from the browser's settings
+    lesson: null, // the id of the guided lesson being followed
+    hide: [], // controls a teacher link hides (data-control names)
+    projector: false,
   };
+}
+
+/** Copy a lesson's setup into the state, at its first step. */
+export function applyLesson(state, lesson) {
+  Object.assign(state, {
+    lesson: lesson.id, variant: lesson.variant, squash: lesson.squash,
+    selfLoop: lesson.self_loop, rnnSelfLoop: lesson.rnn_self_loop, tape: [...lesson.tape], step: 1,
+  });
+  for (const gate of GATES) {
+    const schedule = lesson.gates?.[gate];
+    state.gates[gate] = schedule ? [...schedule] : freshSchedule(gate, state.tape.length);
+  }
+  state.step = Math.min(Math.max(1, lesson.start_step ?? 1), state.tape.length);
 }
 
 function freshSchedule(gate, length) {
@@ -76,6 +94,10 @@ export function serialize(state) {
   for (const gate of GATES) p.set(gate, list(state.gates[gate]));
   p.set("step", String(state.step));
   p.set("speed", num(state.speed));
+  if (state.lang) p.set("lang", state.lang);
+  if (state.lesson) p.set("lesson", state.lesson);
+  if (state.hide.length) p.set("hide", state.hide.join(","));
+  if (state.projector) p.set("mode", "projector");
   return p.toString();
 }
 
@@ -125,5 +147,12 @@ export function deserialize(text) {
     return v !== null && Number.isInteger(v) ? v : null;
   }, (v) => (state.step = v));
   take("speed", (s) => finiteIn(s, 0.5, 8), (v) => (state.speed = v));
-  return { state, problems };
+  take("lang", (s) => (LANGUAGES.includes(s) ? s : null), (v) => (state.lang = v));
+  take("lesson", (s) => (/^[a-z0-9-]{1,40}$/.test(s) ? s : null), (v) => (state.lesson = v));
+  take("hide", (s) => {
+    const names = s.split(",").filter(Boolean);
+    return names.every((n) => C.hideable.includes(n)) ? names : null;
+  }, (v) => (state.hide = v));
+  take("mode", (s) => (s === "projector" ? true : null), (v) => (state.projector = v));
+  return { state, problems, hasTape: p.has("tape") };
 }

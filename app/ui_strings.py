@@ -1,0 +1,39 @@
+"""The page's translated strings (static/i18n/<lang>.json) and the choice of language."""
+
+import json
+from functools import cache
+
+from .paths import STATIC
+
+LANGUAGES = (("en", "English"), ("zh-Hant", "繁體中文"), ("zh-Hans", "简体中文"))
+CODES = tuple(code for code, _ in LANGUAGES)
+TRADITIONAL_REGIONS = ("tw", "hk", "mo", "hant")
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    """Every string of the page in one language; read once per process."""
+    return json.loads((STATIC / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of en, zh-Hant and zh-Hans for an Accept-Language header."""
+    ranked = []
+    for order, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, order, tag.strip().lower()))
+    for negative_quality, _, tag in sorted(ranked):
+        if negative_quality >= 0:  # q=0: "not acceptable"
+            continue
+        if tag.startswith("zh"):
+            subtags = tag.split("-")[1:]
+            return "zh-Hant" if any(s in TRADITIONAL_REGIONS for s in subtags) else "zh-Hans"
+        if tag.startswith("en") or tag == "*":
+            return "en"
+    return "en"
