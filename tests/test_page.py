@@ -217,3 +217,13 @@ def test_layout_holds(browser, live_server, width, height):
         assert page.get_by_role("button", name="Step forward").bounding_box()["y"] < height
         assert page.get_by_test_id("tape-x-1").bounding_box()["y"] < height
     context.close()
+
+
+def test_the_self_loop_is_labelled_with_its_weight(page, live_server):
+    open_fresh(page, live_server, "#step=5&input=0,0,1,0,,,,,,,,")
+    label = page.locator("#diagram .loop-label")
+    expect(label).to_have_text("w = 1.0")
+    set_slider(page, "Cell self-loop w", 0.9)
+    expect(label).to_have_text("w = 0.9")
+    expect(page.locator("#diagram .loop")).to_have_class(re.compile("leaky"))
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2] * 0.9 ** 2))

@@ -1,7 +1,7 @@
 // The controls: sliders, switches and buttons write to the state through `change`;
 // update() puts the state back on them. Keyboard: fine steps with Shift, coarse with Page keys.
 import { CONFIG, gatesOf } from "./config.js";
-import { fmt, pct } from "./format.js";
+import { fmt, pct, weight } from "./format.js";
 import { t } from "./i18n.js";
 import { gateAt, setGate, setLength } from "./state.js";
 
@@ -70,7 +70,7 @@ export class Controls {
     }
     for (const [id, value] of [["self-loop", state.selfLoop], ["rnn-loop", state.rnnSelfLoop]]) {
       if (Number($(id).value) !== value) $(id).value = value;
-      $(`${id}-value`).textContent = value.toFixed(2);
+      $(`${id}-value`).textContent = weight(value);
     }
     $("variant").value = state.variant;
     $("squash").value = state.squash;

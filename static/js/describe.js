@@ -1,6 +1,6 @@
 // Words for what the diagram shows: the figure's text alternative, the equation line,
 // and what a screen reader hears after each step.
-import { fmt, pct } from "./format.js";
+import { fmt, pct, weight } from "./format.js";
 import { t } from "./i18n.js";
 
 export function describeStep(state, step) {
@@ -8,7 +8,7 @@ export function describeStep(state, step) {
   if (state.variant !== "lstm1997") gates.splice(1, 0, `${t("gate.forget")} ${pct(step.forget_gate)}`);
   return t("describe.step", {
     step: step.t, steps: state.tape.length, gates: gates.join(", "),
-    x: fmt(step.x), cell: fmt(step.cell), output: fmt(step.output), w: state.selfLoop.toFixed(2),
+    x: fmt(step.x), cell: fmt(step.cell), output: fmt(step.output), w: weight(state.selfLoop),
   });
 }
 

@@ -1,7 +1,7 @@
 // The cell diagram: tape value -> input gate -> memory cell with its self-loop ->
 // output gate -> output. Built once; update() only moves and rewrites what changed.
 import { el } from "./svg.js";
-import { fmt, pct } from "./format.js";
+import { fmt, pct, weight } from "./format.js";
 import { t } from "./i18n.js";
 
 const WIRE_Y = 236;
@@ -108,7 +108,7 @@ export class CellDiagram {
       this.forget.label.textContent = t("gate.forget");
     }
     for (const p of this.peeps) p.style.display = state.variant === "peephole" ? "" : "none";
-    this.loopLabel.textContent = `w = ${state.selfLoop.toFixed(2)}`;
+    this.loopLabel.textContent = `w = ${weight(state.selfLoop)}`;
     this.loop.classList.toggle("leaky", state.selfLoop !== 1);
 
     this.inChip.label.textContent = `x${sub(step.t)}`;

@@ -18,3 +18,9 @@ export function factor(value) {
   if (value >= 0.01) return fmt(value);
   return value.toPrecision(2).replace(/\.?0+e/, "e");
 }
+
+/** A loop weight with one decimal at least and no trailing zeros beyond it: 1.0, 0.9, 0.95. */
+export function weight(value) {
+  const text = String(Number(value.toFixed(2)));
+  return text.includes(".") ? text : `${text}.0`;
+}
