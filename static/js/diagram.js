@@ -138,12 +138,10 @@ export class CellDiagram {
 
   /** A value visibly passes through each gate that is open on this step. */
   animate(step) {
-    const motion = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    if (!motion) {
-      const [inPulse, outPulse] = this.pulses;
-      pulse(inPulse, 150, CELL.x + 10, step.input_gate);
-      pulse(outPulse, CELL.x + CELL.w, 800, step.output_gate);
-    }
+    if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+    const [inPulse, outPulse] = this.pulses;
+    pulse(inPulse, 150, CELL.x + 10, step.input_gate);
+    pulse(outPulse, CELL.x + CELL.w, 800, step.output_gate);
   }
 }
 
