@@ -1,0 +1,113 @@
+"""Full backpropagation through time for `cell.run`, every variant and every squash.
+
+Pure NumPy. Shapes as in `cell`: T steps, B sequences, I inputs, H cells.
+
+The trace from the forward pass already holds every activation; this module only walks it
+backwards. The self-loop weight w is a fixed constant (it gets no gradient), and every gate
+must have been computed from the weights (no schedules). Unlike the 1997 paper, which
+truncates the error reaching gates and cell input, the error here flows back through every
+path: the state, the recurrent outputs y_{t-1} and the peepholes.
+"""
+
+import numpy as np
+
+from .cell import ROW, Trace, Weights
+from .squash import SQUASHES
+
+Array = np.ndarray
+I_, F_, G_, O_ = (ROW[name] for name in ("input", "forget", "cell_input", "output"))
+
+
+def backward(trace: Trace, weights: Weights, d_output: Array) -> Weights:
+    """Gradients of a loss with respect to every weight, given d loss / d y_t.
+
+    d_output (T, B, H) is the loss's derivative with respect to each step's cell output
+    (h_t for rnn). Returns a `Weights` of gradients with the weights' shapes; entries a
+    variant does not use are zero. Mutates nothing.
+    """
+    if trace.scheduled:
+        raise ValueError("backward needs computed gates; this trace followed a schedule")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if trace.variant == "rnn":
+            d_net = _rnn_net_grads(trace, weights, d_output)
+        else:
+            d_net = _cell_net_grads(trace, weights, d_output)
+    return _weight_grads(trace, d_net)
+
+
+def _previous(values: Array, first: Array) -> Array:
+    """(T, B, H) values shifted one step later, with `first` (B, H) at t = 0."""
+    return np.concatenate([first[None], values[:-1]])
+
+
+def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
+    """d loss / d net (T, B, 4, H) for the gated variants."""
+    squash = SQUASHES[trace.squash]
+    T, B, H = trace.cell.shape
+    i, o, z, c, loop = trace.input_gate, trace.output_gate, trace.cell_input, trace.cell, trace.loop
+    c_prev = _previous(c, trace.c0)
+    # Everything that does not depend on the backward recurrence, for all steps at once.
+    i_slope, o_slope = i * (1.0 - i), o * (1.0 - o)
+    h_c, dy_dc = squash.h(c), o * squash.h_prime(c)
+    dz_dnet = squash.g_prime(trace.net[:, :, G_])
+    has_forget = trace.variant != "lstm1997"
+    if has_forget:
+        f = trace.forget_gate
+        dc_dnet_f = trace.self_loop * c_prev * f * (1.0 - f)  # c_t = w f c_{t-1} + ...
+    peephole = trace.variant == "peephole"
+    w_ci, w_cf, w_co = weights.w_c[I_], weights.w_c[F_], weights.w_c[O_]
+    # y_{t-1} (B, H) feeds every net through w_h; as one matrix (4H, H) it sends error back.
+    w_h_back = weights.w_h.reshape(4 * H, H)
+
+    d_net = np.zeros((T, B, 4, H))
+    d_y_next = np.zeros((B, H))  # error reaching y_t from step t+1's nets
+    d_c_next = np.zeros((B, H))  # error reaching c_t from step t+1
+    for t in range(T - 1, -1, -1):
+        d_y = d_output[t] + d_y_next
+        dn = d_net[t]
+        dn[:, O_] = d_y * h_c[t] * o_slope[t]
+        d_c = d_c_next + d_y * dy_dc[t]
+        if peephole:
+            d_c += dn[:, O_] * w_co  # the output gate saw c_t
+        dn[:, I_] = d_c * z[t] * i_slope[t]
+        dn[:, G_] = d_c * i[t] * dz_dnet[t]
+        d_c_next = d_c * loop[t]
+        if has_forget:
+            dn[:, F_] = d_c * dc_dnet_f[t]
+        if peephole:
+            d_c_next += dn[:, I_] * w_ci + dn[:, F_] * w_cf  # i and f saw c_{t-1}
+        d_y_next = dn.reshape(B, 4 * H) @ w_h_back
+    return d_net
+
+
+def _rnn_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
+    """d loss / d net (T, B, 4, H) for rnn; only the cell_input row is non-zero."""
+    squash = SQUASHES[trace.squash]
+    T, B, H = trace.output.shape
+    act_slope = squash.h_prime(trace.net[:, :, G_])
+    w_back = weights.w_h[G_]  # net_t = ... + h_{t-1} @ w_h[G].T
+    d_net = np.zeros((T, B, 4, H))
+    d_h_next = np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        dn = (d_output[t] + d_h_next) * act_slope[t]
+        d_net[t, :, G_] = dn
+        d_h_next = trace.self_loop * dn + dn @ w_back
+    return d_net
+
+
+def _weight_grads(trace: Trace, d_net: Array) -> Weights:
+    """Sum d net over steps and sequences into the gradient of each weight."""
+    T, B, _, H = d_net.shape
+    flat = d_net.reshape(T * B, 4 * H)
+    x = trace.x.reshape(T * B, -1)
+    y_prev = _previous(trace.output, trace.h0).reshape(T * B, H)
+    d_w_x = (flat.T @ x).reshape(4, H, -1)
+    d_w_h = (flat.T @ y_prev).reshape(4, H, H)
+    d_b = flat.sum(axis=0).reshape(4, H)
+    d_w_c = np.zeros((4, H))
+    if trace.variant == "peephole":
+        c_prev = _previous(trace.cell, trace.c0)
+        d_w_c[I_] = np.einsum("tbh,tbh->h", d_net[:, :, I_], c_prev)
+        d_w_c[F_] = np.einsum("tbh,tbh->h", d_net[:, :, F_], c_prev)
+        d_w_c[O_] = np.einsum("tbh,tbh->h", d_net[:, :, O_], trace.cell)
+    return Weights(d_w_x, d_w_h, d_b, d_w_c)

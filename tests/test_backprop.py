@@ -1,0 +1,112 @@
+"""BPTT against central finite differences of the forward pass, and Adam against a hand
+computation of its first two steps."""
+
+import math
+
+import numpy as np
+import pytest
+
+from app.model import Weights, run
+from app.model.adam import Adam
+from app.model.backprop import backward
+
+T, B, I, H = 5, 3, 2, 2
+EPS = 1e-5
+PARAMS = ("w_x", "w_h", "b", "w_c")
+
+
+def random_setup(seed):
+    rng = np.random.default_rng(seed)
+    weights = Weights(rng.uniform(-0.8, 0.8, (4, H, I)), rng.uniform(-0.8, 0.8, (4, H, H)),
+                      rng.uniform(-0.5, 0.5, (4, H)), rng.uniform(-0.8, 0.8, (4, H)))
+    x = rng.uniform(-1, 1, (T, B, I))
+    d_output = rng.normal(size=(T, B, H))  # loss = sum(d_output * y): any linear read-out
+    c0, h0 = rng.uniform(-0.5, 0.5, (B, H)), rng.uniform(-0.5, 0.5, (B, H))
+    return weights, x, d_output, c0, h0
+
+
+def loss(weights, x, d_output, c0, h0, **options):
+    trace = run(x, weights, c0=c0, h0=h0, **options)
+    return float(np.sum(d_output * trace.output)), trace
+
+
+@pytest.mark.parametrize("squash", ["identity", "tanh", "paper"])
+@pytest.mark.parametrize("variant,self_loop", [
+    ("lstm1997", 1.0), ("forget", 1.0), ("peephole", 0.9), ("rnn", 0.5)])
+def test_gradients_match_central_differences(variant, self_loop, squash):
+    weights, x, d_output, c0, h0 = random_setup(seed=len(variant) * 7 + len(squash))
+    options = {"variant": variant, "squash": squash, "self_loop": self_loop}
+    _, trace = loss(weights, x, d_output, c0, h0, **options)
+    grads = backward(trace, weights, d_output)
+    checked = 0
+    for name in PARAMS:
+        array, grad = getattr(weights, name), getattr(grads, name)
+        assert grad.shape == array.shape
+        for index in np.ndindex(array.shape):
+            kept = array[index]
+            array[index] = kept + EPS
+            up, _ = loss(weights, x, d_output, c0, h0, **options)
+            array[index] = kept - EPS
+            down, _ = loss(weights, x, d_output, c0, h0, **options)
+            array[index] = kept
+            numeric = (up - down) / (2 * EPS)
+            scale = max(abs(numeric) + abs(grad[index]), 1e-4)
+            assert abs(numeric - grad[index]) / scale < 1e-6, (name, index, numeric, grad[index])
+            checked += numeric != 0.0
+    # The check must have covered real, non-zero gradients of every used row.
+    used = {"rnn": 4 + 4 + 2, "lstm1997": 3 * 10, "forget": 4 * 10, "peephole": 4 * 10 + 6}
+    assert checked == used[variant]
+
+
+def test_unused_entries_get_no_gradient():
+    weights, x, d_output, c0, h0 = random_setup(seed=3)
+    trace = run(x, weights, variant="lstm1997", squash="tanh", c0=c0, h0=h0)
+    grads = backward(trace, weights, d_output)
+    assert not grads.w_x[1].any() and not grads.w_h[1].any() and not grads.b[1].any()
+    assert not grads.w_c.any()
+
+
+def test_error_flows_back_along_the_carousel_over_a_long_lag():
+    """One cell, 1997 variant, identity squash, gates fixed by large biases: the gradient of
+    the last output with respect to the first step's cell-input bias is exactly the
+    product of gates along the way (input open at the start, output open at the end)."""
+    steps = 300
+    weights = Weights.zeros(1, 1)
+    weights.b[0, 0] = 30.0  # input gate ~1 every step
+    weights.b[3, 0] = 30.0  # output gate ~1
+    x = np.zeros((steps, 1, 1))
+    trace = run(x, weights, variant="lstm1997", squash="identity")
+    d_output = np.zeros((steps, 1, 1))
+    d_output[-1] = 1.0
+    grads = backward(trace, weights, d_output)
+    # y_T = o * sum_t i * b_g, so d y_T / d b_g = o * i * steps.
+    i = o = 1.0 / (1.0 + math.exp(-30.0))
+    assert grads.b[2, 0] == pytest.approx(o * i * steps, rel=1e-12)
+
+
+def test_scheduled_traces_are_refused():
+    weights, x, d_output, c0, h0 = random_setup(seed=1)
+    trace = run(x, weights, schedules={"input": np.ones((T, B, H))})
+    with pytest.raises(ValueError, match="schedule"):
+        backward(trace, weights, d_output)
+
+
+def test_adam_first_two_steps_by_hand():
+    p = np.array([1.0, -2.0])
+    adam = Adam([p], lr=0.1)
+    adam.step([np.array([0.5, 0.0])])
+    # Step 1: m = 0.05, v = 0.00025, m_hat = 0.5, v_hat = 0.25 -> p -= 0.1 * 0.5 / (0.5 + 1e-8).
+    assert p[0] == pytest.approx(1.0 - 0.1 * 0.5 / (0.5 + 1e-8), abs=1e-15)
+    assert p[1] == -2.0  # no gradient, no move
+    adam.step([np.array([-1.0, 3.0])])
+    # Step 2, first entry: m = 0.045 - 0.1 = -0.055, v = 0.999 * 0.00025 + 0.001 = 0.00124975,
+    # m_hat = -0.055 / 0.19, v_hat = 0.00124975 / 0.001999.
+    m_hat, v_hat = -0.055 / 0.19, 0.00124975 / 0.001999
+    after_one = 1.0 - 0.1 * 0.5 / (0.5 + 1e-8)
+    expected = after_one - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    assert p[0] == pytest.approx(expected, abs=1e-12)
+    assert p[0] == pytest.approx(0.93661, abs=1e-5)
+    # Second entry, first gradient at step 2: m = 0.3, v = 0.009, m_hat = 0.3/0.19,
+    # v_hat = 0.009/0.001999 -> moves by about 0.1 * 0.74 = 0.0744.
+    expected = -2.0 - 0.1 * (0.3 / 0.19) / (math.sqrt(0.009 / 0.001999) + 1e-8)
+    assert p[1] == pytest.approx(expected, abs=1e-12)
