@@ -24,7 +24,13 @@ SQUASH_DEFAULT = "identity"
 
 # Controls a teacher link can hide: each matches a data-control="..." in the page.
 HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "variant", "squash",
-                     "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher")
+                     "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher",
+                     "train")
+
+# The training lab: the lag (or adding-problem length) a user may ask for, and seeds.
+TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
+TRAIN_SEED_MAX = 2**31 - 1
+TRAIN_TASKS = ("first-symbol", "adding")
 
 MAX_BODY_BYTES = 256 * 1024  # a 1000-step run with three schedules is about 100 KB
 assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
@@ -43,4 +49,6 @@ def page_config() -> dict:
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
         "hideable": list(HIDEABLE_CONTROLS),
+        "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
+                  "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(VARIANTS)},
     }
