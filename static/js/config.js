@@ -4,7 +4,7 @@ export const CONFIG = JSON.parse(document.getElementById("lab-config").textConte
 export const GATES = ["input", "forget", "output"];
 export const GATE_DEFAULT = { input: 0, forget: 1, output: 0 }; // closed, keep, closed
 
-/** The gates a variant has (the 1997 cell has no forget gate). */
+/** The gates a variant has (the 1997 cell has no forget gate, a plain RNN none). */
 export function gatesOf(variant) {
-  return variant === "lstm1997" ? ["input", "output"] : GATES;
+  return { lstm1997: ["input", "output"], rnn: [] }[variant] ?? GATES;
 }

@@ -35,26 +35,28 @@ function valve(parent, x, y, cls, { scale = 1, beside = false } = {}) {
 export class CellDiagram {
   constructor(svg) {
     this.svg = svg;
+    const id = (name) => `${svg.id}-${name}`; // unique per diagram on the page
+    const arrow = `url(#${id("arrow")})`;
     const defs = el("defs", {}, svg);
-    const marker = el("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 8, refY: 5,
+    const marker = el("marker", { id: id("arrow"), viewBox: "0 0 10 10", refX: 8, refY: 5,
       markerWidth: 22, markerHeight: 22, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
     el("path", { d: "M0 0 L10 5 L0 10 z", class: "arrowhead" }, marker);
-    const clip = el("clipPath", { id: "cell-clip" }, defs);
+    const clip = el("clipPath", { id: id("clip") }, defs);
     el("rect", { x: CELL.x, y: CELL.y, width: CELL.w, height: CELL.h, rx: 22 }, clip);
 
     // Wires: in, between gate and cell, cell to output gate, out.
     this.wireIn = el("line", { class: "wire", x1: 150, y1: WIRE_Y, x2: 232, y2: WIRE_Y }, svg);
     this.wireWrite = el("line", { class: "wire flow-in", x1: 268, y1: WIRE_Y, x2: CELL.x - 4,
-      y2: WIRE_Y, "marker-end": "url(#arrow)" }, svg);
+      y2: WIRE_Y, "marker-end": arrow }, svg);
     this.wireRead = el("line", { class: "wire", x1: CELL.x + CELL.w, y1: WIRE_Y, x2: 692, y2: WIRE_Y }, svg);
     this.wireOut = el("line", { class: "wire flow-out", x1: 728, y1: WIRE_Y, x2: 806, y2: WIRE_Y,
-      "marker-end": "url(#arrow)" }, svg);
+      "marker-end": arrow }, svg);
     this.writeLabel = el("text", { class: "flow-label", x: 322, y: WIRE_Y - 18, "text-anchor": "middle" }, svg);
 
     // The self-loop over the cell, its weight, and the forget gate on it.
     const left = CELL.x + 34, right = CELL.x + CELL.w - 34;
     this.loop = el("path", { class: "loop", d: `M${right} ${CELL.y} C ${right + 80} ${LOOP_TOP},
-      ${left - 80} ${LOOP_TOP}, ${left} ${CELL.y - 8}`, "marker-end": "url(#arrow)" }, svg);
+      ${left - 80} ${LOOP_TOP}, ${left} ${CELL.y - 8}`, "marker-end": arrow }, svg);
     this.loopLabel = el("text", { class: "loop-label", x: left - 60, y: 70, "text-anchor": "end" }, svg);
     this.forget = valve(svg, CELL.x + CELL.w / 2, 44, "gate-forget", { scale: 0.6, beside: true });
 
@@ -66,7 +68,7 @@ export class CellDiagram {
 
     // The cell: a tank whose fill rises for positive values and sinks for negative ones.
     el("rect", { class: "cell-body", x: CELL.x, y: CELL.y, width: CELL.w, height: CELL.h, rx: 22 }, svg);
-    this.fill = el("rect", { class: "cell-fill", x: CELL.x, width: CELL.w, "clip-path": "url(#cell-clip)" }, svg);
+    this.fill = el("rect", { class: "cell-fill", x: CELL.x, width: CELL.w, "clip-path": `url(#${id("clip")})` }, svg);
     el("line", { class: "cell-zero", x1: CELL.x, x2: CELL.x + CELL.w, y1: CELL.y + CELL.h / 2,
       y2: CELL.y + CELL.h / 2 }, svg);
     el("rect", { class: "cell-outline", x: CELL.x, y: CELL.y, width: CELL.w, height: CELL.h, rx: 22 }, svg);
@@ -112,7 +114,7 @@ export class CellDiagram {
     this.loop.classList.toggle("leaky", state.selfLoop !== 1);
 
     this.inChip.label.textContent = `x${sub(step.t)}`;
-    this.inChip.value.textContent = fmt(step.x);
+    this.inChip.value.textContent = step.label ?? fmt(step.x);
     this.outChip.label.textContent = `y${sub(step.t)}`;
     this.outChip.value.textContent = fmt(step.output);
     this.cellTitle.textContent = t("cell.title");

@@ -10,9 +10,10 @@ import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js
 import { fmt } from "./format.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { LessonPanel } from "./lessons.js";
-import { applyLesson, deserialize, goTo, serialize } from "./state.js";
+import { applyLesson, defaultTraining, deserialize, goTo, serialize } from "./state.js";
 import { TapeView } from "./tape.js";
 import { TeacherDialog } from "./teacher.js";
+import { TrainPanel } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
 const { state, problems, hasTape } = deserialize(location.hash);
@@ -67,6 +68,7 @@ const lessons = new LessonPanel({
   onLeave: () => change((s) => (s.lesson = null)),
   onOpen: (id) => openLesson(id, { apply: true }),
 });
+const training = new TrainPanel({ change });
 const teacher = new TeacherDialog($("teacher-dialog"), { getState: () => state, getLessons: () => lessons.list });
 const client = new CellClient({
   onResult(answer) {
@@ -92,6 +94,7 @@ function renderControls() {
   }
   if (!state.lesson && lessons.active) lessons.close();
   lessons.update(state);
+  training.update(state);
 }
 
 function render() {
@@ -222,6 +225,14 @@ function wireMenus() {
       $("lesson-list").textContent = t("lessons.unavailable");
     }
     $("lessons-dialog").showModal();
+  });
+  $("open-train").addEventListener("click", () => {
+    change((s) => (s.train = s.train ? null : defaultTraining()));
+    if (state.train) $("train").scrollIntoView?.({ block: "start" });
+  });
+  $("train-close").addEventListener("click", () => {
+    change((s) => (s.train = null));
+    $("open-train").focus();
   });
   $("projector-toggle").addEventListener("change", (e) => change((s) => (s.projector = e.target.checked)));
   $("download-csv").addEventListener("click", () => freshResult() && downloadCSV(freshResult()));

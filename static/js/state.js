@@ -21,6 +21,7 @@ export function defaultState() {
     lesson: null, // the id of the guided lesson being followed
     hide: [], // controls a teacher link hides (data-control names)
     projector: false,
+    train: null, // the training lab's settings {task, lag, model, seed} while its panel is open
   };
 }
 
@@ -98,7 +99,23 @@ export function serialize(state) {
   if (state.lesson) p.set("lesson", state.lesson);
   if (state.hide.length) p.set("hide", state.hide.join(","));
   if (state.projector) p.set("mode", "projector");
+  if (state.train) p.set("train", [state.train.task, state.train.lag, state.train.model, state.train.seed].join(","));
   return p.toString();
+}
+
+/** The training lab's settings opened with their defaults. */
+export function defaultTraining() {
+  return { task: C.train.tasks[0], lag: C.train.lag_default, model: C.variant_default, seed: 0 };
+}
+
+/** "task,lag,model,seed" -> settings, or null when any part is out of range. */
+function parseTrain(text) {
+  const [task, lag, model, seed] = text.split(",");
+  const lagValue = finiteIn(lag ?? "", C.train.lag_min, C.train.lag_max);
+  const seedValue = finiteIn(seed ?? "", 0, C.train.seed_max);
+  const whole = [lagValue, seedValue].every((v) => v !== null && Number.isInteger(v));
+  if (!C.train.tasks.includes(task) || !C.train.models.includes(model) || !whole) return null;
+  return { task, lag: lagValue, model, seed: seedValue };
 }
 
 function finiteIn(text, lo, hi) {
@@ -154,5 +171,6 @@ export function deserialize(text) {
     return names.every((n) => C.hideable.includes(n)) ? names : null;
   }, (v) => (state.hide = v));
   take("mode", (s) => (s === "projector" ? true : null), (v) => (state.projector = v));
+  take("train", parseTrain, (v) => (state.train = v));
   return { state, problems, hasTape: p.has("tape") };
 }

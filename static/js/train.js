@@ -1,0 +1,190 @@
+// The training lab: start a run on the server, follow it live (server-sent events), stop
+// it, and afterwards play a test sequence through the learned cell with the same diagram
+// and timeline as the main view. Settings live in the page state (and so in the URL);
+// a run's progress and result are the server's and are only shown here.
+import { TimelineChart } from "./chart.js";
+import { CellDiagram } from "./diagram.js";
+import { fmt, pct } from "./format.js";
+import { t } from "./i18n.js";
+import { el, clear } from "./svg.js";
+
+const $ = (id) => document.getElementById(id);
+const CURVE = { left: 60, right: 1190, top: 14, bottom: 176 };
+
+export class TrainPanel {
+  /** change(mutate) edits the page state, as every control does. */
+  constructor({ change }) {
+    this.change = change;
+    this.run = null; // {id, budget, events: EventSource}
+    this.progress = []; // [{sequences, error, solved_fraction}]
+    this.result = null;
+    this.demoStep = 1;
+    this.demoTimer = null;
+    this.diagram = new CellDiagram($("train-diagram"));
+    this.timeline = new TimelineChart($("train-demo-timeline"), $("train-demo-legend"), {
+      onJump: (step) => this.showDemoStep(step),
+    });
+    const fields = { task: "train-task", lag: "train-lag", model: "train-model", seed: "train-seed" };
+    for (const [key, id] of Object.entries(fields)) {
+      $(id).addEventListener("change", () => {
+        const input = $(id);
+        if (input.type === "number" && !input.checkValidity()) return; // the browser says why
+        change((s) => (s.train = { ...s.train, [key]: input.type === "number" ? Number(input.value) : input.value }));
+      });
+    }
+    $("train-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      if ($("train-form").reportValidity()) this.start(this.settings);
+    });
+    $("train-stop").addEventListener("click", () => this.stop());
+    $("train-demo-step").addEventListener("input", (e) => this.showDemoStep(Number(e.target.value)));
+    $("train-demo-play").addEventListener("click", () => this.toggleDemo());
+    this.drawCurve(); // the empty axes, until a run reports
+  }
+
+  /** Put the state's settings on the form; show or hide the panel. */
+  update(state) {
+    const panel = $("train");
+    const open = Boolean(state.train);
+    panel.hidden = !open;
+    $("open-train").setAttribute("aria-expanded", String(open));
+    if (!open) return;
+    this.settings = state.train;
+    for (const [key, id] of [["task", "train-task"], ["lag", "train-lag"], ["model", "train-model"], ["seed", "train-seed"]]) {
+      if (document.activeElement !== $(id)) $(id).value = String(state.train[key]);
+    }
+    this.showRunning();
+  }
+
+  async start(settings) {
+    this.stop();
+    this.progress = [];
+    this.result = null;
+    this.stopDemo();
+    $("train-demo").hidden = true;
+    this.say(t("train.starting"));
+    let answer;
+    try {
+      const response = await fetch("/api/train", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(settings),
+      });
+      answer = await response.json().catch(() => ({}));
+      if (response.status === 429) return this.say(t("train.busy"));
+      if (!response.ok) return this.say(t("train.refused", { message: answer.message ?? response.status }));
+    } catch {
+      return this.say(t("train.lost"));
+    }
+    const events = new EventSource(`/api/train/${encodeURIComponent(answer.id)}/events`);
+    this.run = { id: answer.id, budget: answer.budget ?? null, events };
+    events.addEventListener("progress", (e) => this.onProgress(JSON.parse(e.data)));
+    events.addEventListener("done", (e) => this.onDone(JSON.parse(e.data)));
+    events.addEventListener("error", () => {
+      // EventSource reconnects by itself; the server replays the end of a finished run.
+      if (events.readyState === EventSource.CLOSED) this.say(t("train.lost"));
+    });
+    this.showRunning();
+  }
+
+  /** Stop the run under way, if any (the server keeps what it learned so far). */
+  stop() {
+    if (!this.run) return;
+    fetch(`/api/train/${encodeURIComponent(this.run.id)}`, { method: "DELETE" }).catch(() => {});
+  }
+
+  onProgress(point) {
+    this.progress.push(point);
+    this.say(t("train.running", { sequences: point.sequences, percent: pct(point.solved_fraction ?? 0) }));
+    this.drawCurve();
+  }
+
+  onDone(result) {
+    this.run?.events.close();
+    this.run = null;
+    this.result = result;
+    const params = { sequences: result.sequences, seconds: fmt(result.seconds) };
+    this.say(t(`train.${{ solved: "solved", cancelled: "cancelled" }[result.status] ?? "failed"}`, params));
+    this.showRunning();
+    this.drawCurve();
+    if (result.demo) this.showDemo(result);
+  }
+
+  showRunning() {
+    const running = Boolean(this.run);
+    $("train-start").disabled = running;
+    $("train-stop").disabled = !running;
+    for (const id of ["train-task", "train-lag", "train-model", "train-seed"]) $(id).disabled = running;
+  }
+
+  say(text) {
+    $("train-status").textContent = text;
+  }
+
+  /** Share of recent sequences right (solid) and mean error (dashed) against sequences seen. */
+  drawCurve() {
+    const svg = $("train-curve");
+    clear(svg);
+    const { left, right, top, bottom } = CURVE;
+    const points = this.progress;
+    const last = points.length ? points[points.length - 1].sequences : 1;
+    const span = Math.max(this.run?.budget ?? 0, this.result?.sequences ?? 0, last, 1);
+    const x = (n) => left + (n / span) * (right - left);
+    const y = (v) => bottom - Math.min(Math.max(v, 0), 1) * (bottom - top);
+    el("path", { class: "axis", d: `M${left} ${top}V${bottom}H${right}` }, svg);
+    for (const v of [0, 0.5, 1]) el("text", { class: "curve-tick", x: left - 8, y: y(v) + 6, "text-anchor": "end", text: v }, svg);
+    el("text", { class: "curve-tick", x: right, y: bottom + 20, "text-anchor": "end", text: span }, svg);
+    if (!points.length) return;
+    const path = (key) => points.map((p, k) => `${k ? "L" : "M"}${x(p.sequences).toFixed(1)} ${y(p[key] ?? 0).toFixed(1)}`).join("");
+    el("path", { class: "series success-line", d: path("solved_fraction") }, svg);
+    el("path", { class: "series error-line", d: path("error") }, svg);
+  }
+
+  // ---- the learned cell on a test sequence ----------------------------------------------
+
+  showDemo(result) {
+    const demo = result.demo;
+    this.demoSteps = demo.steps.map((step, k) => ({ ...step, label: demo.labels?.[k] }));
+    this.demoModel = result.model;
+    $("train-demo").hidden = false;
+    $("train-diagram").style.display = result.model === "rnn" ? "none" : "";
+    $("train-demo-lead").textContent = t("train.demo_lead", {
+      target: typeof demo.target === "number" ? fmt(demo.target) : demo.target,
+      prediction: typeof demo.prediction === "number" ? fmt(demo.prediction) : demo.prediction,
+    });
+    const slider = $("train-demo-step");
+    slider.max = String(this.demoSteps.length);
+    this.showDemoStep(1);
+  }
+
+  showDemoStep(step) {
+    const steps = this.demoSteps;
+    if (!steps) return;
+    this.demoStep = Math.min(Math.max(1, step), steps.length);
+    const current = steps[this.demoStep - 1];
+    const view = { variant: this.demoModel, selfLoop: 1, step: this.demoStep };
+    if (this.demoModel !== "rnn") {
+      const scale = Math.max(1, ...steps.map((s) => Math.abs(s.cell)));
+      this.diagram.update({ state: view, step: current, scale });
+    }
+    this.timeline.update({ state: view, cell: { steps } });
+    $("train-demo-step").value = String(this.demoStep);
+    $("train-demo-step-value").textContent = `${this.demoStep} / ${steps.length}${current.label ? ` · ${current.label}` : ""}`;
+    $("train-demo-desc").textContent = `${current.label ?? ""} ${t("readout.cell")} ${fmt(current.cell)}, ${t("readout.output")} ${fmt(current.output)}`;
+  }
+
+  toggleDemo() {
+    if (this.demoTimer) return this.stopDemo();
+    if (this.demoStep >= this.demoSteps.length) this.showDemoStep(1);
+    const perSecond = Math.max(4, this.demoSteps.length / 10); // a long lag plays in about 10 s
+    this.demoTimer = setInterval(() => {
+      if (this.demoStep >= this.demoSteps.length) this.stopDemo();
+      else this.showDemoStep(this.demoStep + 1);
+    }, 1000 / perSecond);
+    $("train-demo-play").textContent = t("play.pause");
+  }
+
+  stopDemo() {
+    clearInterval(this.demoTimer);
+    this.demoTimer = null;
+    $("train-demo-play").textContent = t("play.play");
+  }
+}
