@@ -7,6 +7,9 @@ import sys
 import threading
 import webbrowser
 
+from . import settings
+from .settings import BODY_TIMEOUT_DEFAULT, BODY_TIMEOUT_ENV, FRAME_ANCESTORS_ENV
+
 
 def serve_parser() -> argparse.ArgumentParser:
     env = os.environ.get
@@ -19,6 +22,19 @@ def serve_parser() -> argparse.ArgumentParser:
                         help="port (env LSTM_LAB_PORT; default 8000)")
     parser.add_argument("--workers", type=int, default=int(env("LSTM_LAB_WORKERS", "1")),
                         help="worker processes (env LSTM_LAB_WORKERS; default 1)")
+    parser.add_argument("--frame-ancestors", default=env(FRAME_ANCESTORS_ENV, ""), metavar="ORIGINS",
+                        help=f"origins allowed to embed the page in a frame, e.g. a school's learning "
+                             f"platform 'https://moodle.school.org' (env {FRAME_ANCESTORS_ENV}; "
+                             "spaces or commas between several; default: none may embed it)")
+    parser.add_argument("--body-timeout", default=env(BODY_TIMEOUT_ENV, str(BODY_TIMEOUT_DEFAULT)),
+                        metavar="SECONDS", help="seconds a client may take to send a request body "
+                        f"before a 408 (env {BODY_TIMEOUT_ENV}; default {BODY_TIMEOUT_DEFAULT:g})")
+    parser.add_argument("--limit-concurrency", type=int, default=int(env("LSTM_LAB_LIMIT_CONCURRENCY", "1000")),
+                        help="open connections per worker before new ones get 503 "
+                             "(env LSTM_LAB_LIMIT_CONCURRENCY; default 1000)")
+    parser.add_argument("--timeout-keep-alive", type=int, default=int(env("LSTM_LAB_TIMEOUT_KEEP_ALIVE", "5")),
+                        help="seconds an idle keep-alive connection stays open "
+                             "(env LSTM_LAB_TIMEOUT_KEEP_ALIVE; default 5)")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     return parser
 
@@ -38,6 +54,14 @@ def serve(argv: list[str]) -> int:
     import uvicorn
 
     args = serve_parser().parse_args(argv)
+    # The app reads its settings from the environment, in this process and in every worker.
+    os.environ[FRAME_ANCESTORS_ENV] = args.frame_ancestors
+    os.environ[BODY_TIMEOUT_ENV] = args.body_timeout
+    try:
+        settings.from_env()
+    except settings.SettingsError as error:
+        print(f"lstm-cell-lab: {error}", file=sys.stderr)
+        return 2
     if not _port_free(args.host, args.port):
         print(f"lstm-cell-lab: port {args.port} on {args.host} is in use; "
               f"try --port {args.port + 1}", file=sys.stderr)
@@ -48,7 +72,8 @@ def serve(argv: list[str]) -> int:
     if args.open:
         threading.Timer(1.0, webbrowser.open, [address]).start()
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="warning", server_header=False)
+                log_level="warning", server_header=False, limit_concurrency=args.limit_concurrency,
+                timeout_keep_alive=args.timeout_keep_alive, backlog=2048)
     return 0
 
 

@@ -1,0 +1,168 @@
+"""Security headers on every kind of response, the framing setting, and the real page
+running in headless Chromium under its Content-Security-Policy with no violation."""
+
+import subprocess
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import expect
+
+from app import settings as runtime
+from app.main import create_app
+from app.settings import Settings, SettingsError, parse_origins
+
+COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+          "cross-origin-opener-policy": "same-origin"}
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response.headers["content-security-policy"]
+    return {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+
+
+def assert_secure(response, framing: str = "'none'") -> None:
+    for name, value in COMMON.items():
+        assert response.headers.get(name) == value, (response.request.url, name)
+    assert "camera=()" in response.headers["permissions-policy"]
+    policy = directives(response)
+    assert " ".join(policy["frame-ancestors"]) == framing
+    if framing == "'none'":
+        assert response.headers["x-frame-options"] == "DENY"
+    else:
+        assert "x-frame-options" not in response.headers
+    assert "cache-control" in response.headers
+
+
+RESPONSES = [
+    ("page", "GET", "/", None, 200),
+    ("health", "GET", "/healthz", None, 200),
+    ("openapi", "GET", "/openapi.json", None, 200),
+    ("static js", "GET", "/static/js/main.js", None, 200),
+    ("static css", "GET", "/static/css/app.css", None, 200),
+    ("run", "POST", "/api/run", '{"tape": [1]}', 200),
+    ("step", "POST", "/api/step", '{"x": 1}', 200),
+    ("404", "GET", "/no/such/page", None, 404),
+    ("static 404", "GET", "/static/js/nope.js", None, 404),
+    ("directory", "GET", "/static/js/", None, 404),
+    ("405", "GET", "/api/run", None, 405),
+    ("422", "POST", "/api/run", '{"tape": []}', 422),
+    ("400", "POST", "/api/run", '{"tape": [1', 400),
+    ("413", "POST", "/api/run", "[" + "0," * 200_000 + "0]", 413),
+]
+
+
+@pytest.mark.parametrize("name,method,path,body,status", RESPONSES, ids=[r[0] for r in RESPONSES])
+def test_every_response_carries_the_headers(client, name, method, path, body, status):
+    response = client.request(method, path, content=body,
+                              headers={"content-type": "application/json"} if body else {})
+    assert response.status_code == status, response.text
+    assert_secure(response)
+
+
+def test_page_policy_allows_no_inline_script_and_no_other_origin(client):
+    response = client.get("/")
+    policy = directives(response)
+    assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"] and policy["connect-src"] == ["'self'"]
+    text = response.headers["content-security-policy"]
+    assert "unsafe" not in text and "http" not in text and "*" not in text
+    # The page itself has no inline script that would need an allowance: every <script>
+    # is either an external module from /static or a JSON data block.
+    import re
+    for tag in re.findall(r"<script\b[^>]*>", response.text):
+        assert 'type="application/json"' in tag or 'src="/static/' in tag, tag
+    assert not re.search(r"\son[a-z]+=", response.text), "inline event handler"
+
+
+def test_docs_pages_get_their_own_policy_but_the_same_framing(client):
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert_secure(response)
+    assert "https://cdn.jsdelivr.net" in directives(response)["script-src"]
+
+
+def test_a_500_carries_the_headers_too():
+    app = create_app(Settings())
+
+    @app.get("/boom")
+    async def boom():
+        raise RuntimeError("boom")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert response.status_code == 500 and response.json()["fields"] == ["request"]
+    assert_secure(response)
+
+
+def test_framing_allowed_only_for_configured_origins():
+    origins = ("https://moodle.school.example", "https://*.lms.example:8443")
+    client = TestClient(create_app(Settings(frame_ancestors=origins)))
+    for path in ("/", "/healthz", "/static/js/main.js", "/nope"):
+        assert_secure(client.get(path), framing="'self' " + " ".join(origins))
+
+
+def test_framing_setting_from_the_environment():
+    env = {runtime.FRAME_ANCESTORS_ENV: " https://a.example/, http://10.0.0.5:8080  https://a.example"}
+    assert runtime.from_env(env).frame_ancestors == ("https://a.example", "http://10.0.0.5:8080")
+    assert runtime.from_env({}).frame_ancestors == ()
+
+
+@pytest.mark.parametrize("junk", [
+    "javascript:alert(1)", "https://a.example/path", "https://a.example; script-src *", "*",
+    "'self'", "'unsafe-inline'", "ftp://a.example", "https://", "a.example", "https://a..example",
+    "https://a.example:99999", "https://a.example?x=1", "data:", "https://a.exa mple",
+])
+def test_junk_origins_are_refused_with_a_clear_message(junk):
+    with pytest.raises(SettingsError, match="is not an origin"):
+        parse_origins(f"https://fine.example {junk}")
+
+
+def test_cli_refuses_junk_settings_before_starting():
+    for flag, value in (("--frame-ancestors", "https://ok.example javascript:x"), ("--body-timeout", "-1")):
+        result = subprocess.run([sys.executable, "-m", "app.cli", flag, value, "--port", "8499"],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("lstm-cell-lab: LSTM_LAB_") and flag in result.stderr
+
+
+# In the browser: collect every CSP violation the page reports, by event and on the console.
+WATCH = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+@pytest.mark.browser
+def test_the_page_runs_under_its_policy_with_no_violation(page, live_server):
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    page.add_init_script(WATCH)
+    response = page.goto(f"{live_server}/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+    for _ in range(3):
+        page.get_by_role("button", name="Step forward").click()
+    slider = page.get_by_label("Input gate", exact=True)
+    for value in (0.2, 0.7, 1.0):  # drag
+        slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
+    expect(page.get_by_test_id("cell-value")).not_to_have_text("")
+    page.get_by_role("button", name="Step back").click()
+    page.locator("#variant").select_option("forget")
+    page.locator("#variant").select_option("lstm1997")
+    for opener, dialog in (("open-help", "help-dialog"), ("open-lessons", "lessons-dialog"),
+                           ("open-teacher", "teacher-dialog")):
+        page.locator(f"#{opener}").click()
+        expect(page.locator(f"#{dialog}")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.locator(f"#{dialog}")).to_be_hidden()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(600)
+    page.get_by_role("button", name="Play").or_(page.get_by_role("button", name="Pause")).first.click()
+    with page.expect_download():
+        page.locator("#download-csv").click()
+    page.wait_for_timeout(300)
+    violations = page.evaluate("window.__csp")
+    csp_console = [m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m]
+    assert violations == [] and csp_console == [], (violations, csp_console)
