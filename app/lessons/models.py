@@ -1,0 +1,146 @@
+"""The shape of a lesson file, with every rule a broken file could break.
+
+Ranges come from app.config, gates from the model, languages from app.ui_strings, so a
+lesson can never ask for what the sliders or the API would refuse.
+"""
+
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .. import config as cfg
+from ..model.cell import gates_of
+from ..ui_strings import CODES
+
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
+TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
+LoopValue = Annotated[float, Field(ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX)]
+
+
+class Text(BaseModel):
+    """One text in every language of the page; none may be empty."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    en: str = Field(min_length=1)
+    zh_hant: str = Field(alias="zh-Hant", min_length=1)
+    zh_hans: str = Field(alias="zh-Hans", min_length=1)
+
+    def get(self, lang: str) -> str:
+        return {"en": self.en, "zh-Hant": self.zh_hant, "zh-Hans": self.zh_hans}[lang]
+
+    @field_validator("en", "zh_hant", "zh_hans")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+assert set(CODES) == {"en", "zh-Hant", "zh-Hans"}, "Text needs a field for every language"
+
+
+class Predict(BaseModel):
+    """Ask the student for this quantity of the cell before the step is shown."""
+
+    model_config = STRICT
+    quantity: Literal["cell", "output"]
+
+
+class LessonStep(BaseModel):
+    """The text shown from step `at` on (1-based), and maybe a question asked before it."""
+
+    model_config = STRICT
+    at: int = Field(ge=1, le=cfg.TAPE_MAX_STEPS)
+    text: Text
+    predict: Optional[Predict] = None
+
+
+class Lesson(BaseModel):
+    """One guided lesson: the page's state at its start, and its texts.
+
+    gates maps each gate the variant has to one activation in [0, 1] per tape step, or
+    null for "carry the previous step's value" (as the page's gate schedules do).
+    """
+
+    model_config = STRICT
+    id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    order: int = Field(ge=1)
+    title: Text
+    summary: Text
+    variant: Literal["lstm1997", "forget", "peephole"]
+    squash: Literal["identity", "paper", "tanh"]
+    self_loop: LoopValue = cfg.SELF_LOOP_DEFAULT
+    rnn_self_loop: LoopValue = cfg.RNN_SELF_LOOP_DEFAULT
+    tape: list[TapeValue] = Field(min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS)
+    gates: dict[str, list[Optional[GateValue]]]
+    start_step: int = Field(1, ge=1)
+    steps: list[LessonStep] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def consistent(self) -> "Lesson":
+        n = len(self.tape)
+        wanted = set(gates_of(self.variant))
+        if set(self.gates) != wanted:
+            raise ValueError(f"gates must be exactly {sorted(wanted)} for {self.variant}, "
+                             f"not {sorted(self.gates)}")
+        for gate, schedule in self.gates.items():
+            if len(schedule) != n:
+                raise ValueError(f"gates.{gate} has {len(schedule)} values; the tape has {n}")
+        if self.start_step > n:
+            raise ValueError(f"start_step {self.start_step} is past the tape's {n} steps")
+        ats = [s.at for s in self.steps]
+        if ats != sorted(set(ats)):
+            raise ValueError(f"steps must be in increasing order of `at`, each once: {ats}")
+        if ats[-1] > n:
+            raise ValueError(f"steps[].at {ats[-1]} is past the tape's {n} steps")
+        if ats[0] > self.start_step:
+            raise ValueError("the first step text must be shown at or before start_step")
+        for s in self.steps:
+            if s.predict and s.at <= self.start_step:
+                raise ValueError(f"the question at step {s.at} could never be asked: "
+                                 f"the lesson starts at step {self.start_step}")
+        return self
+
+    def effective(self, gate: str) -> list[float]:
+        """The schedule with nulls filled by the previous value (closed or keeping before
+        the first value, as on the page)."""
+        carried = 1.0 if gate == "forget" else 0.0
+        values = []
+        for v in self.gates[gate]:
+            carried = carried if v is None else v
+            values.append(carried)
+        return values
+
+
+class LessonSummary(BaseModel):
+    """One entry of GET /api/lessons, texts in the requested language."""
+
+    id: str
+    order: int
+    title: str
+    summary: str
+
+
+class ResolvedPredict(BaseModel):
+    quantity: Literal["cell", "output"]
+
+
+class ResolvedStep(BaseModel):
+    at: int
+    text: str
+    predict: Optional[ResolvedPredict] = None
+
+
+class ResolvedLesson(LessonSummary):
+    """GET /api/lessons/{id}: the whole lesson, texts in the requested language."""
+
+    lang: str
+    variant: str
+    squash: str
+    self_loop: float
+    rnn_self_loop: float
+    tape: list[float]
+    gates: dict[str, list[Optional[float]]]
+    start_step: int
+    steps: list[ResolvedStep]
