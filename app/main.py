@@ -3,13 +3,14 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import __version__, config, errors
-from .api import cell, pages
+from . import __version__, config, errors, security, settings as runtime
+from .api import cell, lessons, pages, qr
 from .body_limit import BodyLimit
 from .paths import STATIC
 
 
-def create_app() -> FastAPI:
+def create_app(settings: runtime.Settings | None = None) -> FastAPI:
+    settings = settings or runtime.from_env()
     app = FastAPI(
         title="LSTM Cell Lab",
         version=__version__,
@@ -17,9 +18,12 @@ def create_app() -> FastAPI:
     )
     app.include_router(pages.router)
     app.include_router(cell.router)
+    app.include_router(lessons.router)
+    app.include_router(qr.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
-    app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)
+    security.install(app, settings)
     return app
 
 
