@@ -191,6 +191,7 @@ def test_overflow_is_a_clear_422(client):
     response = client.post("/api/run", json=body)
     assert response.status_code == 422
     assert "overflowed" in response.json()["message"]
+    assert response.json()["detail"][0]["type"] == "overflow"
 
 
 def test_longest_tape_runs(client):

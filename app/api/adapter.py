@@ -58,7 +58,7 @@ def _check_finite(trace: Trace) -> None:
     if bad.any():
         step = int(np.argmax(bad)) + 1
         raise FieldError("self_loop", f"the stored value overflowed at step {step}; "
-                         "use a smaller self_loop or smaller weights")
+                         "use a smaller self_loop or smaller weights", kind="overflow")
 
 
 def _steps(trace: Trace, first_t: int) -> list[dict]:
