@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from . import __version__, config, errors, security, settings as runtime
 from .api import cell, lessons, pages, qr
@@ -11,7 +12,10 @@ from .paths import STATIC
 
 def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     settings = settings or runtime.from_env()
-    app = FastAPI(
+    # /docs from files shipped with fastapi-offline, not a CDN: classrooms may be offline.
+    # (No /redoc: ReDoc fetches its logo from its own CDN.)
+    app = FastAPIOffline(
+        redoc_url=None,
         title="LSTM Cell Lab",
         version=__version__,
         description="Step a 1997 gated memory cell (and its later variants) along an input tape.",
