@@ -1,7 +1,9 @@
 // Guided lessons: the text for the current step, and "predict, then step" questions.
 // Answers are never stored in a lesson: they are read from the run the page already has.
+import { gatesOf } from "./config.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
+import { effectiveSchedule } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +18,20 @@ export function isClose(guess, actual) {
   return Math.abs(guess - actual) <= Math.max(0.011, 0.02 * Math.abs(actual));
 }
 
+/** Whether a run answer was computed for this state's tape and gates up to `step`
+ *  (an answer for the previous lesson may still be on screen for a moment). */
+function runMatches(state, cell, step) {
+  if (!cell || cell.variant !== state.variant || cell.squash !== state.squash) return false;
+  if (cell.steps.length !== state.tape.length) return false;
+  const gates = gatesOf(state.variant).map((g) => [`${g}_gate`, effectiveSchedule(state, g)]);
+  for (let k = 0; k < step; k++) {
+    const row = cell.steps[k];
+    if (row.x !== state.tape[k]) return false;
+    if (gates.some(([name, schedule]) => row[name] !== schedule[k])) return false;
+  }
+  return true;
+}
+
 export class LessonPanel {
   /** onAnswer(entry) moves to the question's step once it is answered or skipped;
    *  onLeave() ends the lesson; onOpen(id) opens another one. */
@@ -23,7 +39,9 @@ export class LessonPanel {
     this.lesson = null;
     this.list = [];
     this.answers = new Map(); // step -> {guess}
-    this.asking = null;
+    this.asking = null; // the question on screen
+    this.revealing = null; // the question answered, until the run for its step is shown
+    this.feedback = null; // {key, params, result}: worded again when the language changes
     this.onAnswer = onAnswer;
     $("lesson-close").addEventListener("click", onLeave);
     $("lesson-prev").addEventListener("click", () => this.neighbour(-1, onOpen));
@@ -48,18 +66,22 @@ export class LessonPanel {
 
   async load(id) {
     const lesson = await getJSON(`/api/lessons/${encodeURIComponent(id)}?lang=${language()}`);
-    if (this.lesson?.id !== lesson.id) {
-      this.answers.clear();
-      this.asking = null;
-      $("predict-feedback").textContent = "";
-    }
+    if (this.lesson?.id !== lesson.id) this.restart();
     this.lesson = lesson;
     return lesson;
   }
 
+  /** Forget the answers given so far: every question is asked again. */
+  restart() {
+    this.answers.clear();
+    this.asking = null;
+    this.revealing = null;
+    this.feedback = null;
+  }
+
   close() {
     this.lesson = null;
-    this.asking = null;
+    this.restart();
     $("lesson").hidden = true;
   }
 
@@ -69,14 +91,20 @@ export class LessonPanel {
     return this.lesson.steps.find((e) => e.predict && e.at >= from && e.at <= to && !this.answers.has(e.at)) ?? null;
   }
 
+  /** Show the question for `entry`; asked again while open, remind to answer first. */
   ask(entry) {
+    if (this.asking === entry) {
+      this.feedback = { key: "lesson.answer_first", params: {}, result: "remind" };
+      this.showFeedback();
+      $("predict-guess").focus();
+      return;
+    }
     this.asking = entry;
-    const form = $("predict");
-    const key = entry.predict.quantity === "output" ? "lesson.predict_output" : "lesson.predict_cell";
-    $("predict-prompt").textContent = entry.predict.prompt || t(key, { step: entry.at });
-    $("predict-feedback").textContent = "";
+    this.feedback = null;
+    this.showFeedback();
+    this.showPrompt();
     $("predict-guess").value = "";
-    form.hidden = false;
+    $("predict").hidden = false;
     $("predict-guess").focus();
   }
 
@@ -85,6 +113,9 @@ export class LessonPanel {
     if (!entry) return;
     this.answers.set(entry.at, { guess });
     this.asking = null;
+    this.revealing = entry;
+    this.feedback = null;
+    this.showFeedback();
     $("predict").hidden = true;
     this.onAnswer(entry);
   }
@@ -93,11 +124,26 @@ export class LessonPanel {
   reveal(entry, cell) {
     const actual = cell.steps[entry.at - 1][entry.predict.quantity === "output" ? "output" : "cell"];
     const { guess } = this.answers.get(entry.at);
+    const result = guess === null ? "skipped" : isClose(guess, actual) ? "right" : "wrong";
     const params = { step: entry.at, actual: fmt(actual), guess: guess === null ? "" : fmt(guess) };
-    const key = guess === null ? "lesson.skipped" : isClose(guess, actual) ? "lesson.right" : "lesson.wrong";
-    const feedback = $("predict-feedback");
-    feedback.textContent = t(key, params);
-    feedback.dataset.result = guess === null ? "skipped" : isClose(guess, actual) ? "right" : "wrong";
+    this.feedback = { key: `lesson.${result}`, params, result };
+    this.showFeedback();
+  }
+
+  showPrompt() {
+    const entry = this.asking;
+    if (!entry) return;
+    const key = entry.predict.quantity === "output" ? "lesson.predict_output" : "lesson.predict_cell";
+    const text = entry.predict.prompt || t(key, { step: entry.at });
+    if ($("predict-prompt").textContent !== text) $("predict-prompt").textContent = text;
+  }
+
+  showFeedback() {
+    const node = $("predict-feedback");
+    const text = this.feedback ? t(this.feedback.key, this.feedback.params) : "";
+    if (node.textContent !== text) node.textContent = text;
+    if (this.feedback) node.dataset.result = this.feedback.result;
+    else delete node.dataset.result;
   }
 
   neighbour(direction, onOpen) {
@@ -106,8 +152,10 @@ export class LessonPanel {
     if (next) onOpen(next.id);
   }
 
-  /** Show the lesson's title and the text for the latest step reached. */
-  update(state) {
+  /** Show the lesson's title and the text for the latest step reached; once the run for
+   *  an answered question's step is on screen (`cell`, the newest run or null), say
+   *  whether the answer was right. */
+  update(state, cell = null) {
     const panel = $("lesson");
     panel.hidden = !this.lesson;
     if (!this.lesson) return;
@@ -116,8 +164,9 @@ export class LessonPanel {
     const latest = reached[reached.length - 1];
     const text = $("lesson-text");
     const parts = [this.lesson.summary, latest?.text].filter(Boolean);
-    if (text.dataset.key !== `${this.lesson.id}|${language()}|${latest?.at}`) {
-      text.dataset.key = `${this.lesson.id}|${language()}|${latest?.at}`;
+    const key = `${this.lesson.id}|${this.lesson.lang ?? language()}|${latest?.at}`;
+    if (text.dataset.key !== key) {
+      text.dataset.key = key;
       text.replaceChildren(...parts.map((p, k) => {
         const para = document.createElement("p");
         para.textContent = p;
@@ -128,13 +177,21 @@ export class LessonPanel {
     const k = this.list.findIndex((l) => l.id === this.lesson.id);
     $("lesson-prev").disabled = k <= 0;
     $("lesson-next").disabled = k < 0 || k >= this.list.length - 1;
+    $("lesson-progress").textContent = k < 0 ? "" : t("lesson.progress", { n: k + 1, total: this.list.length });
     if (this.asking && state.step >= this.asking.at) {
       this.asking = null;
       $("predict").hidden = true;
     }
+    const entry = this.revealing;
+    if (entry && state.step >= entry.at && runMatches(state, cell, entry.at)) {
+      this.revealing = null;
+      this.reveal(entry, cell);
+    }
+    this.showPrompt();
+    this.showFeedback();
   }
 
-  /** Fill the lessons dialog with one button per lesson. */
+  /** Fill the lessons dialog with one button per lesson; picking one starts it afresh. */
   renderList(listNode, onOpen) {
     listNode.replaceChildren(...this.list.map((lesson) => {
       const li = document.createElement("li");
@@ -144,7 +201,10 @@ export class LessonPanel {
       button.innerHTML = "<strong></strong><span></span>";
       button.querySelector("strong").textContent = lesson.title;
       button.querySelector("span").textContent = lesson.summary ?? "";
-      button.addEventListener("click", () => onOpen(lesson.id));
+      button.addEventListener("click", () => {
+        this.restart();
+        onOpen(lesson.id);
+      });
       li.appendChild(button);
       return li;
     }));

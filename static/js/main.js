@@ -60,11 +60,7 @@ const chart = new TimelineChart($("timeline"), $("timeline-legend"), { onJump: s
 const compare = new CompareView($("memory-chart"), $("flow-chart"), { onJump: stepTo });
 const controls = new Controls({ change, stepTo, onPlay: togglePlay });
 const lessons = new LessonPanel({
-  onAnswer(entry) {
-    change((s) => goTo(s, entry.at));
-    const fresh = freshResult();
-    if (fresh) lessons.reveal(entry, fresh.cell);
-  },
+  onAnswer: (entry) => change((s) => goTo(s, entry.at)), // the panel reveals once the run is in
   onLeave: () => change((s) => (s.lesson = null)),
   onOpen: (id) => openLesson(id, { apply: true }),
 });
@@ -93,7 +89,7 @@ function renderControls() {
     node.classList.toggle("teacher-hidden", state.hide.includes(node.dataset.control));
   }
   if (!state.lesson && lessons.active) lessons.close();
-  lessons.update(state);
+  lessons.update(state, freshResult()?.cell);
   training.update(state);
 }
 
@@ -204,8 +200,8 @@ async function switchLanguage(lang) {
     return;
   }
   change((s) => (s.lang = lang));
+  lessons.list = []; // reloaded in the new language (by openLesson, or when next needed)
   if (lessons.active) await openLesson(state.lesson, { apply: false });
-  lessons.list = [];
   lastAnnounced = null;
   render();
 }

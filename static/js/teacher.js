@@ -15,6 +15,12 @@ export class TeacherDialog {
     }
     $("teacher-copy").addEventListener("click", () => this.copy());
     $("teacher-qr-button").addEventListener("click", () => this.showQR());
+    // The server refuses links too long for a QR code (a long tape without a lesson).
+    $("teacher-qr").addEventListener("error", () => {
+      $("teacher-qr").hidden = true;
+      $("teacher-status").textContent = t("teacher.qr_failed");
+    });
+    $("teacher-qr").addEventListener("load", () => ($("teacher-status").textContent = ""));
   }
 
   open() {
@@ -66,7 +72,8 @@ export class TeacherDialog {
 
   showQR() {
     const image = $("teacher-qr");
-    image.src = `/api/qr?text=${encodeURIComponent(this.link())}`;
+    const src = `/api/qr?text=${encodeURIComponent(this.link())}`;
+    if (image.getAttribute("src") !== src) image.src = src;
     image.hidden = false;
   }
 }
