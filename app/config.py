@@ -31,6 +31,11 @@ HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "var
 TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
 TRAIN_SEED_MAX = 2**31 - 1
 TRAIN_TASKS = ("first-symbol", "adding")
+TRAIN_BUDGET_MIN, TRAIN_BUDGET_MAX = 1, 2_000_000  # training sequences
+TRAIN_BUDGET_DEFAULT = {"first-symbol": 100_000, "adding": 300_000}
+TRAIN_WINDOW_DEFAULT = 1000  # consecutive good sequences that count as solved (paper: 10,000)
+TRAIN_MAX_JOBS = 2  # training jobs at once: one per core of a 2-core laptop
+TRAIN_KEEP_SECONDS, TRAIN_KEEP_JOBS = 600, 32  # how long / how many finished jobs stay readable
 
 MAX_BODY_BYTES = 256 * 1024  # a 1000-step run with three schedules is about 100 KB
 assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
