@@ -227,3 +227,17 @@ def test_the_self_loop_is_labelled_with_its_weight(page, live_server):
     expect(label).to_have_text("w = 0.9")
     expect(page.locator("#diagram .loop")).to_have_class(re.compile("leaky"))
     expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2] * 0.9 ** 2))
+
+
+def test_every_control_is_a_44px_target_on_a_tablet(browser, live_server):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = context.new_page()
+    open_fresh(page, live_server, "#train=first-symbol,100,lstm1997,0")
+    small = page.evaluate("""() => [...document.querySelectorAll('button, input, select, a')]
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => { const box = (e.closest('label') ?? e).getBoundingClientRect();
+                    const own = e.getBoundingClientRect();
+                    return [e.id || e.className, Math.max(box.width, own.width), Math.max(box.height, own.height)]; })
+      .filter(([, width, height]) => width < 44 || height < 44)""")
+    assert small == []
+    context.close()
