@@ -61,6 +61,11 @@ async def _field_error(request: Request, exc: FieldError) -> JSONResponse:
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # FastAPI could not decode the body at all (json.loads raised other than JSONDecodeError)
+        items = [{"field": "body", "type": "json_invalid", "message": "malformed JSON: the body "
+                  "could not be decoded (nested too deeply, or a number with too many digits)"}]
+        return error_response(400, items)
     items = [{"field": "path" if exc.status_code in (404, 405) else "request",
               "message": str(exc.detail).lower(), "type": f"http_{exc.status_code}"}]
     response = error_response(exc.status_code, items, error=str(exc.detail))
