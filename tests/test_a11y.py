@@ -69,3 +69,11 @@ def test_with_motion_allowed_a_value_visibly_passes_an_open_gate(page, live_serv
     expect(page.get_by_test_id("step-index")).to_have_text("2")
     moving = page.evaluate("document.getAnimations().map(a => a.effect.target.getAttribute('class'))")
     assert "pulse pulse-in" in moving and "pulse pulse-out" in moving
+
+
+@pytest.mark.parametrize("hash_", ["train=first-symbol,100,lstm1997,0", "lesson=write"])
+def test_no_wcag_violations_with_a_panel_open(page, live_server, hash_):
+    open_page(page, live_server, hash_)
+    panel = "#train" if hash_.startswith("train") else "#lesson"
+    expect(page.locator(panel)).to_be_visible()
+    assert violations(page) == []
