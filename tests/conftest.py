@@ -62,3 +62,47 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+class ServerThread:
+    """An ASGI app served by uvicorn in a thread on a fixed loopback port, which can be
+    stopped and started again on the same port (a teacher's laptop restarting the server).
+    `options` go to uvicorn.Config (e.g. the CLI's limit_concurrency)."""
+
+    def __init__(self, asgi_app, port: int | None = None, **options) -> None:
+        self.app, self.port, self.options = asgi_app, port or _free_port(), options
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = self.thread = None
+
+    def start(self) -> "ServerThread":
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                timeout_graceful_shutdown=1, **self.options)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError(f"the test server did not start on port {self.port}")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        assert not self.thread.is_alive(), "the test server did not stop"
+
+
+@pytest.fixture
+def server_thread():
+    """Make ServerThreads: `server_thread(app, **uvicorn_options)`; all stopped at the end."""
+    servers = []
+
+    def make(asgi_app=app, **options) -> ServerThread:
+        servers.append(ServerThread(asgi_app, **options))
+        return servers[-1].start()
+
+    yield make
+    for server in servers:
+        if server.thread.is_alive():
+            server.stop()

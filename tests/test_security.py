@@ -1,6 +1,7 @@
 """Security headers on every kind of response, the framing setting, and the real page
 running in headless Chromium under its Content-Security-Policy with no violation."""
 
+import json
 import subprocess
 import sys
 
@@ -168,3 +169,44 @@ def test_the_page_runs_under_its_policy_with_no_violation(page, live_server):
     violations = page.evaluate("window.__csp")
     csp_console = [m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m]
     assert violations == [] and csp_console == [], (violations, csp_console)
+
+
+# Slow and oversized clients: a request body that trickles in and stops must not hold up
+# anyone else, and must itself be answered (408) and let go once the body timeout passes.
+def slow_client(url: str, declared: int, sent: bytes):
+    import socket
+    from urllib.parse import urlsplit
+    address = urlsplit(url)
+    sock = socket.create_connection((address.hostname, address.port), timeout=30)
+    sock.sendall(b"POST /api/run HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n\r\n" % declared + sent)
+    return sock
+
+
+def read_all(sock) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    sock.close()
+    return b"".join(chunks)
+
+
+def test_slow_bodies_do_not_block_others_and_are_let_go(server_thread):
+    import urllib.request
+    server = server_thread(create_app(Settings(body_timeout=1.0)), limit_concurrency=1000)
+    stalled = [slow_client(server.url, 1000, b'{"tape": [0.1,') for _ in range(20)]
+    with urllib.request.urlopen(urllib.request.Request(
+            f"{server.url}/api/run", data=b'{"tape": [1, 2, 3]}',
+            headers={"Content-Type": "application/json"}), timeout=5) as answer:
+        assert answer.status == 200 and len(json.loads(answer.read())["steps"]) == 3
+    for sock in stalled:  # the body timeout answers each stalled client, then closes it
+        reply = read_all(sock)
+        assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
+        assert b'"fields": ["body"]' in reply and b"x-content-type-options: nosniff" in reply
+
+
+def test_oversized_declared_body_is_refused_before_it_is_sent(server_thread):
+    server = server_thread(create_app(Settings()))
+    sock = slow_client(server.url, 50_000_000, b"")
+    reply = read_all(sock)
+    assert reply.startswith(b"HTTP/1.1 413 ") and b'"fields": ["body"]' in reply
