@@ -20,7 +20,10 @@ export class TeacherDialog {
       $("teacher-qr").hidden = true;
       $("teacher-status").textContent = t("teacher.qr_failed");
     });
-    $("teacher-qr").addEventListener("load", () => ($("teacher-status").textContent = ""));
+    $("teacher-qr").addEventListener("load", () => {
+      $("teacher-status").textContent = "";
+      $("teacher-qr").scrollIntoView?.({ block: "nearest" }); // below the checkboxes on small screens
+    });
   }
 
   open() {
