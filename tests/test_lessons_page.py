@@ -78,6 +78,28 @@ def test_each_lesson_plays_through(page, live_server, client, lesson_id):
     expect(forward).to_be_disabled()
     expect(page.locator("#predict")).to_be_hidden()
     assert page.locator("#lesson-text p").first.text_content() == lesson.summary.en
+    if lesson_id in ON_SCREEN:
+        ON_SCREEN[lesson_id](page)
+
+
+def fading_echo_on_screen(page) -> None:
+    """Lesson 7's last text: the panel shows 0.9^49 rounded, and a self-loop of 0.90 makes
+    the cell leak onto the RNN's line."""
+    expect(page.get_by_test_id("rnn-value")).to_have_text("RNN 0.006")
+    expect(page.get_by_test_id("cell-value")).to_have_text("1")
+    page.get_by_label("Cell self-loop w", exact=True).evaluate(
+        "el => { el.value = 0.9; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(page.get_by_test_id("cell-value")).to_have_text("0.006")
+
+
+def constant_error_on_screen(page) -> None:
+    """Lesson 8's texts: the error lane reads 1 for the cell and 0.9^49 for the RNN."""
+    expect(page.get_by_test_id("cell-flow")).to_have_text("Cell 1")
+    expect(page.get_by_test_id("rnn-flow")).to_have_text("RNN 0.0057")
+    expect(page.get_by_test_id("output-value")).to_have_text("1")
+
+
+ON_SCREEN = {"fading-echo": fading_echo_on_screen, "constant-error": constant_error_on_screen}
 
 
 def test_lessons_dialog_lists_all_and_opens_one(page, live_server):
@@ -249,8 +271,9 @@ def test_a_teacher_link_hides_what_it_says(page, live_server, browser):
     assert params["lesson"] == ["read"] and params["lang"] == ["en"] and params["mode"] == ["projector"]
     assert set(params["hide"][0].split(",")) == hidden
     # The QR code is made by our server for exactly this link, and shows.
-    dialog.get_by_role("button", name="Show QR code").click()
     qr = page.locator("#teacher-qr")
+    expect(qr).to_be_hidden()  # no empty frame before it is asked for
+    dialog.get_by_role("button", name="Show QR code").click()
     expect(qr).to_be_visible()
     assert unquote(qr.get_attribute("src").split("text=", 1)[1]) == link
     expect(qr).to_have_js_property("complete", True)
@@ -299,6 +322,21 @@ def test_teacher_link_without_a_lesson_keeps_the_whole_view(page, live_server, b
         expect(student.locator("[data-control='rnn']")).to_be_visible()
     finally:
         student.close()
+
+
+def test_a_link_too_long_for_a_qr_code_is_said(page, live_server):
+    tape = ",".join(["0.123"] * 400)  # no lesson: the link carries the whole tape
+    page.goto(f"{live_server}/#tape={tape}")
+    expect(page.locator("#step-count")).to_have_text("400")
+    page.get_by_role("button", name="Teacher").click()
+    assert len(page.locator("#teacher-link").input_value()) > 2000
+    page.get_by_role("button", name="Show QR code").click()
+    expect(page.locator("#teacher-status")).to_have_text(EN["teacher.qr_failed"])
+    expect(page.locator("#teacher-qr")).to_be_hidden()
+    page.locator("#teacher-lesson").select_option("write")  # with a lesson the link is short
+    page.get_by_role("button", name="Show QR code").click()
+    expect(page.locator("#teacher-qr")).to_be_visible()
+    expect(page.locator("#teacher-status")).to_have_text("")
 
 
 # ---- keyboard alone ---------------------------------------------------------------------
