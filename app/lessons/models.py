@@ -21,7 +21,7 @@ LoopValue = Annotated[float, Field(ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX)]
 class Text(BaseModel):
     """One text in every language of the page; none may be empty."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True)
     en: str = Field(min_length=1)
     zh_hant: str = Field(alias="zh-Hant", min_length=1)
     zh_hans: str = Field(alias="zh-Hans", min_length=1)
