@@ -47,7 +47,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
             field, message = "body", f"malformed JSON: {e.get('ctx', {}).get('error', message)}"
         elif kind == "finite_number":
             message = "must be a finite number (no NaN or infinity)"
-        elif field == "body" and kind in ("model_attributes_type", "dict_type", "missing"):
+        elif field == "body" and kind in ("model_attributes_type", "model_type", "dict_type", "missing"):
             message = "must be a JSON object sent with Content-Type: application/json"
         elif kind == "extra_forbidden":
             message = "is not a field of this request"

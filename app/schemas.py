@@ -10,6 +10,15 @@ from . import config as cfg
 # field may appear that the schema does not name.
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
+
+
+def fresh(model: type[BaseModel]):
+    """A nested object's default, built anew for each request by its factory and shown as
+    the default in the OpenAPI schema. (A model instance as default would be deep-copied on
+    every validation: ~20 us of a ~100 us request.)"""
+    return Field(default_factory=model, json_schema_extra={"default": model().model_dump()})
+
+
 Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
 SquashName = Literal["identity", "tanh", "paper"]
 GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
@@ -51,10 +60,10 @@ class Weights(BaseModel):
     nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b)."""
 
     model_config = STRICT
-    input: GateWeights = GateWeights()
-    forget: GateWeights = GateWeights()
-    cell: CellInputWeights = CellInputWeights()
-    output: GateWeights = GateWeights()
+    input: GateWeights = fresh(GateWeights)
+    forget: GateWeights = fresh(GateWeights)
+    cell: CellInputWeights = fresh(CellInputWeights)
+    output: GateWeights = fresh(GateWeights)
 
 
 class Schedules(BaseModel):
@@ -89,8 +98,8 @@ class RunRequest(BaseModel):
         min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS,
         description=f"Input value of each step, |x| <= {cfg.TAPE_VALUE_LIMIT:g}.",
         examples=[list(cfg.DEFAULT_TAPE)])
-    gates: Schedules = Schedules()
-    weights: Weights = Weights()
+    gates: Schedules = fresh(Schedules)
+    weights: Weights = fresh(Weights)
     squash: SquashField
     self_loop: SelfLoop
     c0: StateValue = Field(0.0, description="Initial stored value.")
@@ -101,11 +110,11 @@ class StepRequest(BaseModel):
     model_config = STRICT
     variant: VariantField
     x: TapeValue = Field(description="This step's input value.")
-    gates: GateValues = GateValues()
-    weights: Weights = Weights()
+    gates: GateValues = fresh(GateValues)
+    weights: Weights = fresh(Weights)
     squash: SquashField
     self_loop: SelfLoop
-    state: State = State()
+    state: State = fresh(State)
     t: int = Field(1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
 
 
