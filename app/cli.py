@@ -1,4 +1,4 @@
-"""`lstm-cell-lab`: start the server (the default) or, later, train a cell."""
+"""`lstm-cell-lab`: start the server (the default), or `lstm-cell-lab train ...` a cell."""
 
 import argparse
 import os
@@ -79,6 +79,10 @@ def serve(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "train":
+        from .train.cli import main as train
+
+        return train(argv[1:])
     if argv and argv[0] == "serve":
         argv = argv[1:]
     return serve(argv)

@@ -1,0 +1,61 @@
+"""One test sequence played through a trained network, shaped for the cell diagram.
+
+The steps have the fields of /api/run's steps, for the one cell that carries the memory.
+Pure NumPy and plain Python values (JSON-ready).
+"""
+
+import numpy as np
+
+from .network import Network
+from .tasks import Adding, Batch, FirstSymbol
+
+STEP_FIELDS = ("input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
+PROBE_SEQUENCES = 64  # adding problem: sequences used to find the memory cell
+
+
+def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
+    """Play one test sequence (of at most 1000 steps) through `net`.
+
+    First symbol: the sequence that starts with y; the memory cell is the one whose final
+    state differs most between the x and the y sequence. Adding problem: a sequence of the
+    minimal length; the memory cell is the one whose final state correlates best with the
+    target over a few test sequences. Returns {"cell_index", "labels", "steps", "target",
+    "prediction", "error", "tolerance", "variant", "squash"}.
+    """
+    if isinstance(task, FirstSymbol):
+        batch = task.sequences(np.array([1, 0]))  # y first, then x
+        trace, out = net.forward(batch.x)
+        memory = np.abs(trace.cell[-1, 0] - trace.cell[-1, 1])
+        target, prediction = "y", task.describe(out[0])
+    else:
+        batch = task.batch(np.random.default_rng(seed + 2 * 10**6), PROBE_SEQUENCES, task.lag)
+        trace, out = net.forward(batch.x)
+        memory = np.nan_to_num(np.abs([_correlation(trace.cell[-1, :, k], batch.target[:, 0])
+                                       for k in range(trace.cell.shape[2])]))
+        target, prediction = float(batch.target[0, 0]), float(out[0, 0])
+    k = int(np.argmax(memory))
+    return {
+        "variant": net.variant, "squash": net.squash, "cell_index": k,
+        "labels": task.labels(batch, 0), "steps": _steps(trace, batch, k),
+        "target": target, "prediction": prediction,
+        "error": float(np.max(np.abs(out[0] - batch.target[0]))), "tolerance": task.tolerance,
+    }
+
+
+def _steps(trace, batch: Batch, k: int) -> list[dict]:
+    columns = {name: _column(getattr(trace, name), k) for name in STEP_FIELDS}
+    codes = (batch.codes[:, 0] + 0.0).tolist()
+    return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in STEP_FIELDS}}
+            for t in range(len(codes))]
+
+
+def _column(values: np.ndarray | None, k: int) -> list:
+    if values is None:
+        return [None] * 1000
+    return (values[:, 0, k] + 0.0).tolist()  # + 0.0: no negative zeros
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a - a.mean(), b - b.mean()
+    denominator = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum()) / denominator if denominator > 0 else 0.0

@@ -1,0 +1,124 @@
+"""The 1997 paper's long-time-lag tasks as batch generators (pure NumPy).
+
+A task makes a batch of input sequences x (T, B, I) and the targets (B, K) of the network's
+prediction at the last step, says how far off a prediction may be (`tolerance`), and names
+each step of one sequence for the diagram.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Batch:
+    x: Array  # (T, B, I)
+    target: Array  # (B, K)
+    codes: Array  # (T, B): one number per step for the diagram's tape
+
+
+class FirstSymbol:
+    """Experiment 2a: remember the first symbol over a lag of p steps.
+
+    p + 1 symbols, one-hot: x, y, a_1 .. a_{p-1} (units 0, 1, 2 .. p). Each sequence is
+    (y, a_1, ..., a_{p-1}) or (x, a_1, ..., a_{p-1}), each with probability 1/2; the target
+    is the next symbol, which repeats the first. Only that last prediction needs memory, so
+    only it is trained and judged. Judged as the paper does: every one of the p + 1 logistic
+    output units within 0.25 of its target.
+    """
+
+    name = "first-symbol"
+    tolerance = 0.25
+
+    def __init__(self, lag: int):
+        if lag < 1:
+            raise ValueError("lag must be at least 1")
+        self.lag = lag
+        self.inputs = self.outputs = lag + 1
+        self.symbols = ["x", "y"] + [f"a{k}" for k in range(1, lag)]
+
+    def batch(self, rng: np.random.Generator, size: int) -> Batch:
+        first = rng.integers(0, 2, size)  # 0: x, 1: y
+        return self.sequences(first)
+
+    def sequences(self, first: Array) -> Batch:
+        """The sequences that start with symbol unit `first` (B,) of 0 (x) or 1 (y)."""
+        size, p = len(first), self.lag
+        x = np.zeros((p, size, self.inputs))
+        x[0, np.arange(size), first] = 1.0
+        x[np.arange(1, p), :, np.arange(2, p + 1)] = 1.0  # a_1 .. a_{p-1}, same every time
+        target = np.zeros((size, self.outputs))
+        target[np.arange(size), first] = 1.0
+        codes = np.zeros((p, size))
+        codes[0] = np.where(first == 1, 1.0, -1.0)  # y: +1, x: -1, distractors: 0
+        return Batch(x, target, codes)
+
+    def labels(self, batch: Batch, index: int) -> list[str]:
+        """A short text per step of sequence `index`: its symbols."""
+        first = int(np.argmax(batch.x[0, index, :2]))
+        return [self.symbols[first]] + self.symbols[2:]
+
+    def describe(self, outputs: Array) -> str:
+        """The predicted symbol for one sequence's outputs (K,)."""
+        return self.symbols[int(np.argmax(outputs))]
+
+
+class Adding:
+    """Experiment 4: the 1997 adding problem with minimal length T (the lag).
+
+    Each step is a pair (value in U[-1, 1], marker). One of the first 10 pairs and one of the
+    first T/2 - 1 other pairs are marked 1; the first and last pairs are marked -1 unless
+    chosen. Target 0.5 + (X1 + X2) / 4 (a mark on the first pair counts as 0), judged
+    correct within 0.04. Lengths are drawn from [T, T + T/10] once per batch, so a batch's
+    sequences share their length.
+    """
+
+    name = "adding"
+    tolerance = 0.04
+    inputs, outputs = 2, 1
+
+    def __init__(self, lag: int):
+        if lag < 2:
+            raise ValueError("the adding problem needs a length of at least 2")
+        self.lag = lag
+
+    def batch(self, rng: np.random.Generator, size: int, length: int | None = None) -> Batch:
+        steps = length or int(rng.integers(self.lag, self.lag + self.lag // 10 + 1))
+        values = rng.uniform(-1.0, 1.0, (steps, size))
+        markers = np.zeros((steps, size))
+        markers[0] = markers[-1] = -1.0
+        rows = np.arange(size)
+        first = rng.integers(0, min(10, steps), size)
+        # The second mark: uniform over the first max(T/2 - 1, 2) pairs other than `first`.
+        span = max(self.lag // 2 - 1, 2)
+        clash = first < span
+        second = (rng.random(size) * (span - clash)).astype(int)
+        second += clash & (second >= first)
+        markers[first, rows] = markers[second, rows] = 1.0
+        marked = values[first, rows] * (first > 0) + values[second, rows] * (second > 0)
+        target = 0.5 + marked / 4.0
+        x = np.stack([values, markers], axis=-1)
+        return Batch(x, target[:, None], values.copy())
+
+    def labels(self, batch: Batch, index: int) -> list[str]:
+        """A short text per step: the value, then * if marked, | at the ends."""
+        return [_pair_label(v, m) for v, m in batch.x[:, index].tolist()]
+
+    def describe(self, outputs: Array) -> str:
+        return f"{float(outputs[0]):.3f}"
+
+
+def _pair_label(value: float, marker: float) -> str:
+    mark = {1.0: " *", -1.0: " |"}.get(float(marker), "")
+    return f"{value:+.2f}{mark}"
+
+
+TASKS = {"first-symbol": FirstSymbol, "adding": Adding}
+
+
+def make_task(name: str, lag: int) -> FirstSymbol | Adding:
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}")
+    return TASKS[name](lag)

@@ -1,0 +1,114 @@
+"""The tasks, the training loop, the demo sequence and the `train` command."""
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from app.cli import main as cli_main
+from app.train.demo import demo
+from app.train.tasks import Adding, FirstSymbol
+from app.train.trainer import TrainConfig, _advance_streak, train
+
+
+def test_first_symbol_sequences_follow_experiment_2a():
+    task = FirstSymbol(6)
+    batch = task.sequences(np.array([1, 0]))
+    assert batch.x.shape == (6, 2, 7) and np.all(batch.x.sum(axis=2) == 1.0)  # one-hot
+    assert batch.x[:, 0].argmax(1).tolist() == [1, 2, 3, 4, 5, 6]  # y, a1 .. a5
+    assert batch.x[:, 1].argmax(1).tolist() == [0, 2, 3, 4, 5, 6]  # x, a1 .. a5
+    assert batch.target.argmax(1).tolist() == [1, 0] and batch.target.sum() == 2
+    assert task.labels(batch, 0) == ["y", "a1", "a2", "a3", "a4", "a5"]
+    assert task.labels(batch, 1)[0] == "x"
+
+
+def test_adding_sequences_follow_the_1997_rules():
+    task = Adding(40)
+    batch = task.batch(np.random.default_rng(0), 500)
+    steps = batch.x.shape[0]
+    assert 40 <= steps <= 44 and batch.x.shape[1:] == (500, 2)
+    values, markers = batch.x[..., 0], batch.x[..., 1]
+    assert np.all(np.abs(values) <= 1.0)
+    assert np.all((markers == 1.0).sum(axis=0) == 2)
+    for b in range(500):
+        first, second = np.flatnonzero(markers[:, b] == 1.0)
+        assert first < 10 and second < 19  # one of the first 10, one of the first T/2 - 1
+        x1 = 0.0 if first == 0 else values[first, b]  # the paper zeroes a marked first pair
+        assert batch.target[b, 0] == pytest.approx(0.5 + (x1 + values[second, b]) / 4)
+        assert markers[-1, b] == -1.0 and (markers[0, b] == -1.0 or first == 0)
+
+
+def test_streak_counts_consecutive_good_sequences_across_batches():
+    streak, won = _advance_streak(0, np.array([True, False, True, True]), window=3)
+    assert (streak, won) == (2, None)
+    assert _advance_streak(streak, np.array([True, True]), window=3) == (3, 0)
+
+
+def test_lstm_solves_a_short_lag_and_reports_progress():
+    reports = []
+    result, net = train(TrainConfig(lag=10, seed=0, budget=20_000),
+                        on_progress=reports.append, report_seconds=0.0)
+    assert result.status == "solved" and result.solved
+    assert result.sequences % 16 == 0 and result.sequences <= 20_000
+    assert 0 <= result.solved_at <= result.sequences - result.window
+    assert result.test_accuracy == 1.0 and result.final_error < 0.25
+    seen = [r.sequences for r in reports]
+    assert seen == sorted(seen) and seen[-1] == result.sequences
+    assert all(0.0 <= r.solved_fraction <= 1.0 and r.loss >= 0 for r in reports)
+    assert reports[0].solved_fraction == 0.0 and reports[-1].solved_fraction > 0.5
+
+
+def test_budget_and_cancel_stop_training():
+    result, _ = train(TrainConfig(lag=30, model="rnn", budget=200))
+    assert result.status == "failed" and result.sequences == 200 and result.solved_at is None
+    cancel = threading.Event()
+    cancel.set()
+    result, _ = train(TrainConfig(lag=30, budget=10_000), cancel=cancel)
+    assert result.status == "cancelled" and result.sequences == 0
+
+
+def test_demo_plays_the_y_sequence_through_the_memory_cell():
+    result, net = train(TrainConfig(lag=12, seed=1, budget=20_000))
+    assert result.solved
+    shown = demo(net, FirstSymbol(12), seed=1)
+    steps = shown["steps"]
+    assert len(steps) == len(shown["labels"]) == 12 and shown["labels"][0] == "y"
+    assert set(steps[0]) == {"t", "x", "input_gate", "forget_gate", "output_gate",
+                             "cell_input", "cell", "output"}
+    assert [s["t"] for s in steps] == list(range(1, 13))
+    assert all(s["forget_gate"] == 1.0 for s in steps)  # the 1997 self-loop weight
+    assert shown["target"] == shown["prediction"] == "y" and shown["error"] < 0.25
+    # The chosen cell holds a different final state after x than after y.
+    other = FirstSymbol(12).sequences(np.array([0]))
+    trace, _ = net.forward(other.x)
+    assert abs(trace.cell[-1, 0, shown["cell_index"]] - steps[-1]["cell"]) > 1e-3
+
+
+def test_demo_of_rnn_and_adding():
+    _, net = train(TrainConfig(lag=5, model="rnn", budget=64))
+    steps = demo(net, FirstSymbol(5), seed=0)["steps"]
+    assert all(s["input_gate"] is None and s["cell_input"] is None for s in steps)
+    _, net = train(TrainConfig(task="adding", lag=1000, budget=16))
+    shown = demo(net, Adding(1000), seed=0)
+    assert len(shown["steps"]) == 1000 and isinstance(shown["target"], float)
+    assert shown["steps"][0]["x"] == pytest.approx(float(shown["labels"][0].split()[0]), abs=0.01)
+
+
+def test_cli_json_prints_one_object(capsys):
+    assert cli_main(["train", "--lag", "5", "--json", "--budget", "20000"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"task", "lag", "model", "seed", "solved", "sequences", "seconds",
+            "final_error"} <= set(result)
+    assert result["task"] == "first-symbol" and result["lag"] == 5 and result["solved"] is True
+
+
+@pytest.mark.parametrize("args,flag", [
+    (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "gru"], "--model"),
+    (["--task", "reber"], "--task"), (["--budget", "-5"], "--budget"),
+    (["--task", "adding", "--lag", "1"], "--lag"), (["--lags", "10,x"], "--lags")])
+def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):
+    with pytest.raises(SystemExit) as stop:
+        cli_main(["train", *args])
+    assert stop.value.code == 2
+    assert f"argument {flag}" in capsys.readouterr().err
