@@ -5,7 +5,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from . import __version__, config, errors, security, settings as runtime
-from .api import cell, lessons, pages, qr
+from .api import cell, lessons, pages, qr, train
 from .body_limit import BodyLimit
 from .paths import STATIC
 
@@ -24,6 +24,7 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.include_router(cell.router)
     app.include_router(lessons.router)
     app.include_router(qr.router)
+    app.include_router(train.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)

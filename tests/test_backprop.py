@@ -8,7 +8,7 @@ import pytest
 
 from app.model import Weights, run
 from app.model.adam import Adam
-from app.model.backprop import backward
+from app.model.backprop import backward, backward_with_inputs
 
 T, B, I, H = 5, 3, 2, 2
 EPS = 1e-5
@@ -56,6 +56,25 @@ def test_gradients_match_central_differences(variant, self_loop, squash):
     # The check must have covered real, non-zero gradients of every used row.
     used = {"rnn": 4 + 4 + 2, "lstm1997": 3 * 10, "forget": 4 * 10, "peephole": 4 * 10 + 6}
     assert checked == used[variant]
+
+
+@pytest.mark.parametrize("variant", ["lstm1997", "peephole", "rnn"])
+def test_input_gradients_match_central_differences(variant):
+    weights, x, d_output, c0, h0 = random_setup(seed=11)
+    options = {"variant": variant, "squash": "tanh", "self_loop": 0.8}
+    _, trace = loss(weights, x, d_output, c0, h0, **options)
+    _, d_x = backward_with_inputs(trace, weights, d_output)
+    assert d_x.shape == x.shape
+    for index in np.ndindex(x.shape):
+        kept = x[index]
+        x[index] = kept + EPS
+        up, _ = loss(weights, x, d_output, c0, h0, **options)
+        x[index] = kept - EPS
+        down, _ = loss(weights, x, d_output, c0, h0, **options)
+        x[index] = kept
+        numeric = (up - down) / (2 * EPS)
+        assert numeric != 0.0
+        assert abs(numeric - d_x[index]) / (abs(numeric) + abs(d_x[index])) < 1e-6
 
 
 def test_unused_entries_get_no_gradient():

@@ -15,9 +15,9 @@ from app.train.trainer import TrainConfig, _advance_streak, train
 def test_first_symbol_sequences_follow_experiment_2a():
     task = FirstSymbol(6)
     batch = task.sequences(np.array([1, 0]))
-    assert batch.x.shape == (6, 2, 7) and np.all(batch.x.sum(axis=2) == 1.0)  # one-hot
-    assert batch.x[:, 0].argmax(1).tolist() == [1, 2, 3, 4, 5, 6]  # y, a1 .. a5
-    assert batch.x[:, 1].argmax(1).tolist() == [0, 2, 3, 4, 5, 6]  # x, a1 .. a5
+    assert batch.symbols.shape == (6, 2) and task.inputs == 7  # indices of 7 one-hot units
+    assert batch.symbols[:, 0].tolist() == [1, 2, 3, 4, 5, 6]  # y, a1 .. a5
+    assert batch.symbols[:, 1].tolist() == [0, 2, 3, 4, 5, 6]  # x, a1 .. a5
     assert batch.target.argmax(1).tolist() == [1, 0] and batch.target.sum() == 2
     assert task.labels(batch, 0) == ["y", "a1", "a2", "a3", "a4", "a5"]
     assert task.labels(batch, 1)[0] == "x"
@@ -81,7 +81,7 @@ def test_demo_plays_the_y_sequence_through_the_memory_cell():
     assert shown["target"] == shown["prediction"] == "y" and shown["error"] < 0.25
     # The chosen cell holds a different final state after x than after y.
     other = FirstSymbol(12).sequences(np.array([0]))
-    trace, _ = net.forward(other.x)
+    trace, _ = net.forward(other)
     assert abs(trace.cell[-1, 0, shown["cell_index"]] - steps[-1]["cell"]) > 1e-3
 
 
@@ -112,3 +112,28 @@ def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):
         cli_main(["train", *args])
     assert stop.value.code == 2
     assert f"argument {flag}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("task,model", [(FirstSymbol(4), "peephole"), (FirstSymbol(3), "rnn"),
+                                        (Adding(6), "forget")])
+def test_network_gradients_match_central_differences(task, model):
+    """The whole network (symbol table or input weights, cells, read-out) against
+    central differences of its cross-entropy."""
+    from app.train.network import Network, cross_entropy
+
+    rng = np.random.default_rng(5)
+    net = Network.create(rng, model, "tanh", task.inputs, 2, task.outputs,
+                         symbols=task.symbolic, init=0.7)
+    batch = task.batch(rng, 4)
+    trace, out = net.forward(batch)
+    grads = net.gradients(trace, out, batch.target, batch)
+    for param, grad in zip(net.params, grads):
+        for index in np.ndindex(param.shape):
+            kept = param[index]
+            param[index] = kept + 1e-5
+            up = cross_entropy(net.forward(batch)[1], batch.target)
+            param[index] = kept - 1e-5
+            down = cross_entropy(net.forward(batch)[1], batch.target)
+            param[index] = kept
+            numeric = (up - down) / 2e-5
+            assert abs(numeric - grad[index]) <= 1e-6 * max(abs(numeric) + abs(grad[index]), 1e-3)

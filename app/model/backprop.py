@@ -25,6 +25,12 @@ def backward(trace: Trace, weights: Weights, d_output: Array) -> Weights:
     (h_t for rnn). Returns a `Weights` of gradients with the weights' shapes; entries a
     variant does not use are zero. Mutates nothing.
     """
+    return backward_with_inputs(trace, weights, d_output)[0]
+
+
+def backward_with_inputs(trace: Trace, weights: Weights, d_output: Array,
+                         ) -> tuple[Weights, Array]:
+    """As `backward`, and also d loss / d x (T, B, I), the error reaching the inputs."""
     if trace.scheduled:
         raise ValueError("backward needs computed gates; this trace followed a schedule")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -32,7 +38,9 @@ def backward(trace: Trace, weights: Weights, d_output: Array) -> Weights:
             d_net = _rnn_net_grads(trace, weights, d_output)
         else:
             d_net = _cell_net_grads(trace, weights, d_output)
-    return _weight_grads(trace, d_net)
+    T, B, _, H = d_net.shape
+    d_x = (d_net.reshape(T * B, 4 * H) @ weights.w_x.reshape(4 * H, -1)).reshape(T, B, -1)
+    return _weight_grads(trace, d_net), d_x
 
 
 def _previous(values: Array, first: Array) -> Array:

@@ -24,12 +24,12 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
     """
     if isinstance(task, FirstSymbol):
         batch = task.sequences(np.array([1, 0]))  # y first, then x
-        trace, out = net.forward(batch.x)
+        trace, out = net.forward(batch)
         memory = np.abs(trace.cell[-1, 0] - trace.cell[-1, 1])
         target, prediction = "y", task.describe(out[0])
     else:
         batch = task.batch(np.random.default_rng(seed + 2 * 10**6), PROBE_SEQUENCES, task.lag)
-        trace, out = net.forward(batch.x)
+        trace, out = net.forward(batch)
         memory = np.nan_to_num(np.abs([_correlation(trace.cell[-1, :, k], batch.target[:, 0])
                                        for k in range(trace.cell.shape[2])]))
         target, prediction = float(batch.target[0, 0]), float(out[0, 0])

@@ -1,13 +1,20 @@
 """A trainable network: a layer of H cells (any variant) and a logistic read-out of the
-last step's cell outputs. Pure NumPy."""
+last step's cell outputs. Pure NumPy.
+
+One-hot inputs (symbols) are not multiplied out: the weights from symbol s to every net
+input are row s of a table `w_in` (S, 4, H), so a step costs a row lookup, not a (p+1)-wide
+product, and a 1000-step batch needs no 1000 x 1001 one-hot array. The cells then get that
+row as their input through fixed unit weights; it is the same function as one-hot x @ w_x.
+"""
 
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model import Trace, Weights, run
-from ..model.backprop import backward
+from ..model.backprop import backward_with_inputs
 from ..model.cell import ROW, gates_of
+from .tasks import Batch
 
 Array = np.ndarray
 
@@ -18,33 +25,43 @@ def sigmoid(v: Array) -> Array:
 
 @dataclass
 class Network:
-    """Cells `weights` fed by I inputs; read-out `out = sigmoid(y_T @ w_out + b_out)` (B, K).
+    """Cells `weights`; read-out `out = sigmoid(y_T @ w_out + b_out)` (B, K).
 
-    The self-loop weight is fixed: 1.0 (the carousel) for the cells, 0 for rnn, whose
-    recurrence is then all in its learned w_h.
+    With symbol inputs, `w_in` (S, 4, H) holds the input weights and `weights.w_x` is the
+    fixed unit map (4, H, 4H). The self-loop weight is fixed: 1.0 (the carousel) for the
+    cells, 0 for rnn, whose recurrence is then all in its learned w_h.
     """
 
     variant: str
     squash: str
     self_loop: float
     weights: Weights
+    w_in: Array | None
     w_out: Array  # (H, K)
     b_out: Array  # (K,)
 
     @classmethod
     def create(cls, rng: np.random.Generator, variant: str, squash: str, inputs: int,
-               cells: int, outputs: int, *, init: float = 0.2, gate_bias: float = -1.0,
-               forget_bias: float = 2.0) -> "Network":
+               cells: int, outputs: int, *, symbols: bool = False, init: float = 0.2,
+               gate_bias: float = -1.0, forget_bias: float = 2.0) -> "Network":
         """Uniform weights in [-init, init] on the rows the variant uses, zeros elsewhere.
 
         Input and output gates start biased shut (gate_bias < 0, as the paper does against
-        state drift); a forget gate starts open (forget_bias > 0).
+        state drift); a forget gate starts open (forget_bias > 0). symbols: inputs are
+        indices of `inputs` one-hot units.
         """
-        weights = Weights.zeros(inputs, cells)
+        H = cells
+        weights = Weights.zeros(4 * H if symbols else inputs, H)
         rows = [ROW[g] for g in (*gates_of(variant), "cell_input")]
+        w_in = np.zeros((inputs, 4, H)) if symbols else None
         for k in rows:
-            weights.w_x[k] = rng.uniform(-init, init, (cells, inputs))
-            weights.w_h[k] = rng.uniform(-init, init, (cells, cells))
+            if symbols:
+                w_in[:, k] = rng.uniform(-init, init, (inputs, H))
+            else:
+                weights.w_x[k] = rng.uniform(-init, init, (H, inputs))
+            weights.w_h[k] = rng.uniform(-init, init, (H, H))
+        if symbols:  # net input k, cell h reads input unit k * H + h
+            weights.w_x.reshape(4 * H, 4 * H)[...] = np.eye(4 * H)
         for gate in ("input", "output"):
             if gate in gates_of(variant):
                 weights.b[ROW[gate]] = gate_bias
@@ -52,25 +69,33 @@ class Network:
             weights.b[ROW["forget"]] = forget_bias
         if variant == "peephole":
             weights.w_c[[ROW["input"], ROW["forget"], ROW["output"]]] = rng.uniform(
-                -init, init, (3, cells))
-        w_out = rng.uniform(-init, init, (cells, outputs))
+                -init, init, (3, H))
+        w_out = rng.uniform(-init, init, (H, outputs))
         self_loop = 0.0 if variant == "rnn" else 1.0
-        return cls(variant, squash, self_loop, weights, w_out, np.zeros(outputs))
+        return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs))
 
     @property
     def params(self) -> list[Array]:
         """Every trained array, in the order `gradients` returns them."""
         w = self.weights
-        return [w.w_x, w.w_h, w.b, w.w_c, self.w_out, self.b_out]
+        first = w.w_x if self.w_in is None else self.w_in
+        return [first, w.w_h, w.b, w.w_c, self.w_out, self.b_out]
 
-    def forward(self, x: Array) -> tuple[Trace, Array]:
-        """Run x (T, B, I); return the trace and the read-out (B, K) in [0, 1]."""
-        trace = run(x, self.weights, variant=self.variant, squash=self.squash,
-                    self_loop=self.self_loop)
+    def cell_inputs(self, batch: Batch) -> Array:
+        """What the cells see, (T, B, I): x itself, or each symbol's row of w_in."""
+        if self.w_in is None:
+            return batch.x
+        T, B = batch.symbols.shape
+        return self.w_in[batch.symbols].reshape(T, B, -1)
+
+    def forward(self, batch: Batch) -> tuple[Trace, Array]:
+        """Run the batch; return the trace and the read-out (B, K) in [0, 1]."""
+        trace = run(self.cell_inputs(batch), self.weights, variant=self.variant,
+                    squash=self.squash, self_loop=self.self_loop)
         with np.errstate(over="ignore", invalid="ignore"):
             return trace, sigmoid(trace.output[-1] @ self.w_out + self.b_out)
 
-    def gradients(self, trace: Trace, out: Array, target: Array) -> list[Array]:
+    def gradients(self, trace: Trace, out: Array, target: Array, batch: Batch) -> list[Array]:
         """Gradients of the mean cross-entropy of the read-out against target (B, K).
 
         With logistic outputs d loss / d net_out = (out - target) / B.
@@ -78,8 +103,13 @@ class Network:
         d_net_out = (out - target) / len(out)
         d_output = np.zeros_like(trace.output)
         d_output[-1] = d_net_out @ self.w_out.T
-        g = backward(trace, self.weights, d_output)
-        return [g.w_x, g.w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0)]
+        g, d_x = backward_with_inputs(trace, self.weights, d_output)
+        d_first = g.w_x
+        if self.w_in is not None:  # sum each step's input error into its symbol's row
+            d_first = np.zeros_like(self.w_in)
+            np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(),
+                      d_x.reshape(-1, d_x.shape[-1]))
+        return [d_first, g.w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0)]
 
 
 def cross_entropy(out: Array, target: Array) -> float:

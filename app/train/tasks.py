@@ -14,7 +14,10 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Batch:
-    x: Array  # (T, B, I)
+    """Inputs as real vectors x (T, B, I), or as symbols (T, B) indexing one-hot units."""
+
+    x: Array | None
+    symbols: Array | None
     target: Array  # (B, K)
     codes: Array  # (T, B): one number per step for the diagram's tape
 
@@ -22,7 +25,7 @@ class Batch:
 class FirstSymbol:
     """Experiment 2a: remember the first symbol over a lag of p steps.
 
-    p + 1 symbols, one-hot: x, y, a_1 .. a_{p-1} (units 0, 1, 2 .. p). Each sequence is
+    p + 1 symbols, one-hot: x, y, a_1 .. a_{p-1} (units 0, 1, 2 .. p), given as indices. Each sequence is
     (y, a_1, ..., a_{p-1}) or (x, a_1, ..., a_{p-1}), each with probability 1/2; the target
     is the next symbol, which repeats the first. Only that last prediction needs memory, so
     only it is trained and judged. Judged as the paper does: every one of the p + 1 logistic
@@ -31,6 +34,7 @@ class FirstSymbol:
 
     name = "first-symbol"
     tolerance = 0.25
+    symbolic = True  # batches hold symbol indices, not one-hot vectors
 
     def __init__(self, lag: int):
         if lag < 1:
@@ -46,19 +50,18 @@ class FirstSymbol:
     def sequences(self, first: Array) -> Batch:
         """The sequences that start with symbol unit `first` (B,) of 0 (x) or 1 (y)."""
         size, p = len(first), self.lag
-        x = np.zeros((p, size, self.inputs))
-        x[0, np.arange(size), first] = 1.0
-        x[np.arange(1, p), :, np.arange(2, p + 1)] = 1.0  # a_1 .. a_{p-1}, same every time
+        symbols = np.empty((p, size), dtype=np.intp)
+        symbols[0] = first
+        symbols[1:] = np.arange(2, p + 1)[:, None]  # a_1 .. a_{p-1}, the same every time
         target = np.zeros((size, self.outputs))
         target[np.arange(size), first] = 1.0
         codes = np.zeros((p, size))
         codes[0] = np.where(first == 1, 1.0, -1.0)  # y: +1, x: -1, distractors: 0
-        return Batch(x, target, codes)
+        return Batch(None, symbols, target, codes)
 
     def labels(self, batch: Batch, index: int) -> list[str]:
         """A short text per step of sequence `index`: its symbols."""
-        first = int(np.argmax(batch.x[0, index, :2]))
-        return [self.symbols[first]] + self.symbols[2:]
+        return [self.symbols[k] for k in batch.symbols[:, index].tolist()]
 
     def describe(self, outputs: Array) -> str:
         """The predicted symbol for one sequence's outputs (K,)."""
@@ -77,6 +80,7 @@ class Adding:
 
     name = "adding"
     tolerance = 0.04
+    symbolic = False
     inputs, outputs = 2, 1
 
     def __init__(self, lag: int):
@@ -100,7 +104,7 @@ class Adding:
         marked = values[first, rows] * (first > 0) + values[second, rows] * (second > 0)
         target = 0.5 + marked / 4.0
         x = np.stack([values, markers], axis=-1)
-        return Batch(x, target[:, None], values.copy())
+        return Batch(x, None, target[:, None], values.copy())
 
     def labels(self, batch: Batch, index: int) -> list[str]:
         """A short text per step: the value, then * if marked, | at the ends."""

@@ -62,7 +62,7 @@ class Result:
     sequences: int  # training sequences seen in all
     seconds: float
     final_error: float  # mean largest |output - target| over a fresh test batch
-    status: str  # solved | failed | cancelled | diverged
+    status: str  # solved | failed | cancelled
     solved_at: int | None  # sequences seen before the winning streak began
     test_accuracy: float  # fraction of the test batch within tolerance
     window: int
@@ -89,7 +89,7 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     rng = np.random.default_rng(config.seed)
     task = make_task(config.task, config.lag)
     net = Network.create(rng, config.model, config.squash, task.inputs, config.cells,
-                         task.outputs)
+                         task.outputs, symbols=task.symbolic)
     adam = Adam(net.params, lr=config.lr)
     start = time.perf_counter()
     seen = streak = 0
@@ -102,12 +102,11 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
             status = "cancelled"
             break
         batch = task.batch(rng, min(config.batch, config.budget - seen))
-        trace, out = net.forward(batch.x)
+        trace, out = net.forward(batch)
         errors = np.max(np.abs(out - batch.target), axis=1)
         loss = cross_entropy(out, batch.target)
         if not math.isfinite(loss):
-            status = "diverged"
-            break
+            break  # diverged: counts as failed
         good = errors < task.tolerance
         streak, won = _advance_streak(streak, good, config.window)
         if won is not None:  # the streak began `window` sequences before the won-th
@@ -116,7 +115,7 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
         recent.add(loss, errors, good)
         if won is not None:
             break
-        grads = net.gradients(trace, out, batch.target)
+        grads = net.gradients(trace, out, batch.target, batch)
         _clip(grads, config.clip)
         adam.step(grads)
         if on_progress is not None and time.perf_counter() - last_report >= report_seconds:
@@ -137,7 +136,7 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
 def evaluate(net: Network, task, rng: np.random.Generator) -> tuple[float, float]:
     """Mean largest |output - target| and fraction within tolerance on fresh sequences."""
     batch = task.batch(rng, TEST_SEQUENCES)
-    _, out = net.forward(batch.x)
+    _, out = net.forward(batch)
     errors = np.max(np.abs(out - batch.target), axis=1)
     if not np.all(np.isfinite(errors)):
         return 1.0, 0.0

@@ -1,0 +1,127 @@
+"""The training lab: start a job, stream its progress, read, cancel. Training itself runs in
+worker processes (app.train.jobs); this layer only validates and serialises."""
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from typing import Annotated, Literal, Optional
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import config as cfg
+from ..errors import FieldError
+from ..schemas import ErrorResponse
+from ..train.jobs import Busy, Job, JobManager
+
+jobs = JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS)
+STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
+KEEP_ALIVE_SECONDS = 15.0
+
+
+@asynccontextmanager
+async def lifespan(app):
+    yield
+    await asyncio.to_thread(jobs.shutdown)  # stop every training process with the server
+
+
+router = APIRouter(prefix="/api/train", tags=["train"], lifespan=lifespan)
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 404, 413, 422, 429)}
+
+
+class TrainRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    task: Literal["first-symbol", "adding"] = Field(
+        description="`first-symbol`: the paper's Exp. 2a, remember the first of `lag` "
+                    "symbols; `adding`: the 1997 adding problem with minimal length `lag`.")
+    lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX)] = cfg.TRAIN_LAG_DEFAULT
+    model: Literal["lstm1997", "forget", "peephole", "rnn"] = "lstm1997"
+    seed: Annotated[int, Field(ge=0, le=cfg.TRAIN_SEED_MAX)] = 0
+    budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
+        Field(None, description="Training sequences before giving up; default "
+                                f"{cfg.TRAIN_BUDGET_DEFAULT}."))
+
+
+class JSONBytes(Response):
+    media_type = "application/json"
+
+
+def _json(job: Job, status_code: int = 200) -> Response:
+    return JSONBytes(orjson.dumps(job.summary(), option=orjson.OPT_SERIALIZE_NUMPY),
+                     status_code=status_code)
+
+
+def _job(job_id: str) -> Job:
+    job = jobs.get(job_id)
+    if job is None:
+        raise FieldError("id", "no training job has this id (finished jobs are kept "
+                         f"{cfg.TRAIN_KEEP_SECONDS // 60} minutes)", status=404, kind="not_found")
+    return job
+
+
+@router.post("", status_code=202, responses=ERRORS)
+async def start(request: TrainRequest) -> Response:
+    """Start training in a worker process; answers at once with the job's id."""
+    if request.task == "adding" and request.lag < 2:
+        raise FieldError("lag", "the adding problem needs a length of at least 2")
+    config = request.model_dump()
+    config["budget"] = request.budget or cfg.TRAIN_BUDGET_DEFAULT[request.task]
+    try:
+        job = await asyncio.to_thread(jobs.start, config)
+    except Busy as busy:
+        raise FieldError("request", f"{busy}; wait for one to finish or stop one",
+                         status=429, kind="too_many_jobs") from None
+    return _json(job, 202)
+
+
+@router.get("/{job_id}", responses=ERRORS)
+async def status(job_id: str) -> Response:
+    """The job's status, its latest progress and, once it has ended, its result."""
+    return _json(_job(job_id))
+
+
+@router.delete("/{job_id}", responses=ERRORS)
+async def cancel(job_id: str) -> Response:
+    """Stop the job (idempotent); answers once it has stopped, or after a few seconds."""
+    job = jobs.cancel(job_id) or _job(job_id)
+    deadline = time.monotonic() + 3.0
+    while not job.done and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    return _json(job)
+
+
+@router.get("/{job_id}/events", responses=ERRORS,
+            response_class=StreamingResponse)
+async def events(job_id: str, request: Request) -> StreamingResponse:
+    """Server-sent events: `progress` now and as training goes on, then one `done`."""
+    job = _job(job_id)
+    return StreamingResponse(_stream(job, request), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _event(name: str, data: dict | None) -> bytes:
+    return b"event: " + name.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
+
+
+NO_PROGRESS = {"sequences": 0, "loss": None, "error": None, "solved_fraction": 0.0}
+
+
+async def _stream(job: Job, request: Request):
+    if not job.done:
+        seen = job.version
+        yield _event("progress", job.progress or NO_PROGRESS)
+        quiet_since = time.monotonic()
+        while not job.done:
+            await asyncio.sleep(STREAM_SECONDS)
+            if await request.is_disconnected():
+                return
+            if job.version != seen and job.progress is not None and not job.done:
+                seen = job.version
+                quiet_since = time.monotonic()
+                yield _event("progress", job.progress)
+            elif time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
+                quiet_since = time.monotonic()
+                yield b": still training\n\n"
+    yield _event("done", job.result)

@@ -1,0 +1,107 @@
+"""The training API through a TestClient: start, event stream, status, cancel, limits, errors.
+Jobs run in real worker processes."""
+
+import json
+
+import pytest
+
+from app import config
+from app.api import train as train_api
+
+QUICK = {"task": "first-symbol", "lag": 5, "model": "lstm1997", "seed": 0, "budget": 20000}
+LONG = {"task": "first-symbol", "lag": 1000, "model": "rnn", "budget": 2_000_000}
+RESULT_KEYS = {"task", "lag", "model", "seed", "solved", "sequences", "seconds", "final_error",
+               "status", "demo"}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def stop_jobs_afterwards():
+    yield
+    train_api.jobs.shutdown()
+
+
+def read_events(client, job_id):
+    """All (event, data) pairs of the job's stream, until it closes."""
+    events, name = [], None
+    with client.stream("GET", f"/api/train/{job_id}/events") as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                name = line[len("event: "):]
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line[len("data: "):])))
+    return events
+
+
+def test_a_job_streams_progress_then_done_with_a_demo(client):
+    started = client.post("/api/train", json=QUICK)
+    assert started.status_code == 202
+    job = started.json()
+    assert job["status"] == "running" and int(job["id"], 16) >= 0 and job["lag"] == 5
+    events = read_events(client, job["id"])
+    names = [name for name, _ in events]
+    assert names[0] == "progress" and names[-1] == "done" and names.count("done") == 1
+    for _, progress in events[:-1]:
+        assert set(progress) == {"sequences", "loss", "error", "solved_fraction"}
+        assert 0.0 <= progress["solved_fraction"] <= 1.0
+    done = events[-1][1]
+    assert RESULT_KEYS <= set(done) and done["status"] == "solved" and done["solved"] is True
+    demo = done["demo"]
+    assert demo["labels"] == ["y", "a1", "a2", "a3", "a4"] and len(demo["steps"]) == 5
+    assert demo["steps"][0]["t"] == 1 and demo["steps"][0]["forget_gate"] == 1.0
+    assert demo["target"] == "y" and 0 <= demo["cell_index"] < done["cells"]
+    # Afterwards: the status holds the result, and a late stream gets `done` at once.
+    status = client.get(f"/api/train/{job['id']}").json()
+    assert status["status"] == "solved" and status["result"] == done
+    assert read_events(client, job["id"]) == [("done", done)]
+
+
+def test_cancel_is_idempotent_and_the_stream_ends_cancelled(client):
+    job = client.post("/api/train", json=LONG).json()
+    stopped = client.delete(f"/api/train/{job['id']}")
+    assert stopped.status_code == 200 and stopped.json()["status"] == "cancelled"
+    again = client.delete(f"/api/train/{job['id']}")
+    assert again.status_code == 200 and again.json()["status"] == "cancelled"
+    events = read_events(client, job["id"])
+    assert events[-1][0] == "done" and events[-1][1]["status"] == "cancelled"
+    assert events[-1][1]["solved"] is False
+
+
+def test_too_many_jobs_is_429_naming_request_and_the_server_keeps_answering(client):
+    ids = [client.post("/api/train", json=LONG).json()["id"]
+           for _ in range(config.TRAIN_MAX_JOBS)]
+    try:
+        refused = client.post("/api/train", json=LONG)
+        assert refused.status_code == 429 and refused.json()["fields"] == ["request"]
+        run = client.post("/api/run", json={"tape": [1.0, 0.0, 0.5]})
+        assert run.status_code == 200 and len(run.json()["steps"]) == 3
+    finally:
+        for job_id in ids:
+            client.delete(f"/api/train/{job_id}")
+    assert client.post("/api/train", json=QUICK).status_code == 202  # room again
+
+
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/api/train/0123456789abcdef"), ("DELETE", "/api/train/0123456789abcdef"),
+    ("GET", "/api/train/nope/events")])
+def test_unknown_job_is_404_naming_id(client, method, path):
+    answer = client.request(method, path)
+    assert answer.status_code == 404 and answer.json()["fields"] == ["id"]
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"lag": 0}, "lag"), ({"lag": 1001}, "lag"), ({"lag": "5"}, "lag"), ({"lag": 5.5}, "lag"),
+    ({"model": "gru"}, "model"), ({"task": "reber"}, "task"), ({"seed": -1}, "seed"),
+    ({"budget": 0}, "budget"), ({"budget": 10**9}, "budget"), ({"extra": 1}, "extra"),
+    ({"task": "adding", "lag": 1}, "lag"), ({"seed": True}, "seed")])
+def test_bad_fields_are_4xx_naming_the_field(client, change, field):
+    answer = client.post("/api/train", json={**QUICK, **change})
+    assert answer.status_code == 422 and answer.json()["fields"] == [field]
+
+
+def test_missing_task_and_malformed_bodies(client):
+    answer = client.post("/api/train", json={"lag": 5})
+    assert answer.status_code == 422 and answer.json()["fields"] == ["task"]
+    answer = client.post("/api/train", content=b"{", headers={"content-type": "application/json"})
+    assert answer.status_code == 400
