@@ -45,7 +45,7 @@ DRAG = """async ([value]) => {
 
 
 @contextmanager
-def local_server(port: int = 8765):
+def local_server(port: int = 8443):  # loopback; benchmarks use 8401-8499
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
