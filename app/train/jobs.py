@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .blas import ENV_VARS
+
 CANCEL_WAIT_SECONDS = 5.0  # then a cancelled or shut-down process is terminated
 SOURCE_ROOT = str(Path(__file__).resolve().parents[2])  # the directory holding `app`
 
@@ -167,6 +169,6 @@ def _worker_env() -> dict:
     """The server's environment, with `app` importable and BLAS on one thread."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (SOURCE_ROOT, env.get("PYTHONPATH")) if p)
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for name in ENV_VARS:
         env.setdefault(name, "1")
     return env

@@ -7,6 +7,7 @@ stdin, or stdin closing (the server went away), stops training at the next batch
 
 import json
 import math
+import signal
 import sys
 import threading
 from dataclasses import asdict
@@ -41,6 +42,7 @@ def _watch_stdin(cancel: threading.Event) -> None:
 
 
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the server's; it stops us
     cancel = threading.Event()
     threading.Thread(target=_watch_stdin, args=(cancel,), daemon=True).start()
     try:
