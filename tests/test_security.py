@@ -213,9 +213,6 @@ def test_oversized_declared_body_is_refused_before_it_is_sent(server_thread):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(reason="static/js/export.js writes style=\"...\" attributes on the SVG copy, which "
-                          "style-src 'self' blocks (style-src-attr); the lead will write presentation "
-                          "attributes instead", strict=False)
 def test_svg_and_png_export_run_under_the_policy(page, live_server):
     page.add_init_script(WATCH)
     page.goto(f"{live_server}/")

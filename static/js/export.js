@@ -34,15 +34,16 @@ export function downloadJSON(state, { cell, rnn }) {
 const STYLE_PROPERTIES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",
   "opacity", "font-size", "font-weight", "font-family", "paint-order", "display", "text-anchor"];
 
-/** A standalone copy of an SVG with its computed styles written inline. */
+/** A standalone copy of an SVG with its computed styles written as presentation attributes
+ *  (fill="...", not style="...": the page's Content-Security-Policy allows no style attributes). */
 export function standaloneSVG(svg) {
   const copy = svg.cloneNode(true);
   const originals = [svg, ...svg.querySelectorAll("*")];
   const copies = [copy, ...copy.querySelectorAll("*")];
   originals.forEach((node, k) => {
     const computed = getComputedStyle(node);
-    const inline = STYLE_PROPERTIES.map((p) => `${p}:${computed.getPropertyValue(p)}`).join(";");
-    copies[k].setAttribute("style", inline);
+    copies[k].removeAttribute("style");
+    for (const property of STYLE_PROPERTIES) copies[k].setAttribute(property, computed.getPropertyValue(property));
   });
   const { width, height } = svg.viewBox.baseVal;
   copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
