@@ -39,6 +39,8 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
             raise FieldError(f"gates.{gate}", f"the {req.variant} variant has no {gate} gate")
         if steps is not None and len(schedule) != steps:
             raise FieldError(f"gates.{gate}", f"has {len(schedule)} values; the tape has {steps}")
+    if "weights" not in req.model_fields_set:
+        return  # the defaults, which every variant accepts
     used = _used_weights(req.variant)
     for row, defaults in DEFAULT_WEIGHTS.items():
         entries = getattr(req.weights, row)
@@ -49,9 +51,16 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
 
 
 def _weights(req: RunRequest | StepRequest) -> Weights:
+    if "weights" not in req.model_fields_set:
+        return _DEFAULT  # the model mutates nothing, so one copy serves every request
     rows = {SCHEMA_ROW[row]: getattr(req.weights, row) for row in SCHEMA_ROW}
     return Weights.scalar({row: {name: getattr(w, name) for name in ("wx", "wh", "b", "wc")}
                            for row, w in rows.items()})
+
+
+_DEFAULT = Weights.scalar({SCHEMA_ROW[row]: entries for row, entries in DEFAULT_WEIGHTS.items()})
+for _array in vars(_DEFAULT).values():
+    _array.flags.writeable = False  # shared by requests: a write would raise, not leak
 
 
 def _steps(trace: Trace, first_t: int) -> list[dict]:
