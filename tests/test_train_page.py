@@ -1,0 +1,56 @@
+"""The training lab in real headless Chromium against the real server: a run is watched
+live, stopped, and its learned cell played through the diagram."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_page import open_fresh
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_short_lag_is_learned_and_the_learned_cell_plays(page, live_server):
+    open_fresh(page, live_server, "#train=first-symbol,5,lstm1997,0")
+    page.get_by_role("button", name="Start training").click()
+    status = page.locator("#train-status")
+    expect(status).to_contain_text("Solved after", timeout=60_000)
+    expect(page.locator("#train-curve path.success-line")).to_have_count(1)
+    demo = page.locator("#train-demo")
+    expect(demo).to_be_visible()
+    expect(page.locator("#train-demo-step")).to_have_attribute("max", "5")
+    expect(page.locator("#train-demo-step-value")).to_have_text("1 / 5 · y")
+    chip = page.locator("#train-diagram .chip-in .chip-value")
+    expect(chip).to_have_text("y")  # the symbol, not its number
+    page.locator("#train-demo-step").evaluate(
+        "el => { el.value = 3; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(chip).to_have_text("a2")
+    page.get_by_role("button", name="Play", exact=True).last.click()
+    expect(page.locator("#train-demo-step-value")).to_have_text(re.compile("^5 / 5"), timeout=5000)
+    # The main view is untouched by the lab.
+    expect(page.get_by_test_id("step-index")).to_have_text("1")
+    expect(page.get_by_role("button", name="Start training")).to_be_enabled()
+
+
+def test_a_run_can_be_stopped(page, live_server):
+    open_fresh(page, live_server, "#train=first-symbol,1000,rnn,1")
+    page.get_by_role("button", name="Start training").click()
+    expect(page.locator("#train-status")).to_contain_text("sequences seen", timeout=30_000)
+    expect(page.locator("#train-lag")).to_be_disabled()
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator("#train-status")).to_contain_text("Stopped after", timeout=30_000)
+    expect(page.get_by_role("button", name="Start training")).to_be_enabled()
+    expect(page.locator("#train-lag")).to_be_enabled()
+
+
+def test_the_page_answers_while_a_cell_trains(page, live_server):
+    open_fresh(page, live_server, "#train=adding,1000,lstm1997,2")
+    page.get_by_role("button", name="Start training").click()
+    expect(page.locator("#train-status")).to_contain_text("sequences seen", timeout=30_000)
+    page.get_by_role("button", name="Step forward").click()
+    page.get_by_label("Input gate", exact=True).evaluate(
+        "el => { el.value = 1; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(page.get_by_test_id("cell-value")).to_have_text("-0.3", timeout=2000)
+    page.get_by_role("button", name="Stop").click()
+    expect(page.locator("#train-status")).to_contain_text("Stopped", timeout=30_000)
