@@ -101,6 +101,10 @@ export class TrainPanel {
     this.run?.events.close();
     this.run = null;
     this.result = result;
+    // The curve ends where the run ended: the test batch's share right and error.
+    if (result.test_accuracy !== undefined) {
+      this.progress.push({ sequences: result.sequences, error: result.final_error, solved_fraction: result.test_accuracy });
+    }
     const params = { sequences: result.sequences, seconds: fmt(result.seconds) };
     this.say(t(`train.${{ solved: "solved", cancelled: "cancelled" }[result.status] ?? "failed"}`, params));
     this.showRunning();
