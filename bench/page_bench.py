@@ -62,6 +62,16 @@ def local_server(port: int = 8443):  # loopback; benchmarks use 8401-8499
         server.wait(timeout=10)
 
 
+def wait_for_first_render(page, timeout: float = 15.0) -> None:
+    """Poll from here: page.wait_for_function compiles its predicate with eval in the page,
+    which the page's Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("performance.getEntriesByName('lab:first-render').length"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not render")
+        time.sleep(0.01)
+
+
 def first_load(browser, url: str) -> dict:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     cdp = page.context.new_cdp_session(page)
@@ -70,7 +80,7 @@ def first_load(browser, url: str) -> dict:
     received = []
     cdp.on("Network.loadingFinished", lambda e: received.append(e["encodedDataLength"]))
     page.goto(url)
-    page.wait_for_function("performance.getEntriesByName('lab:first-render').length > 0")
+    wait_for_first_render(page)
     page.wait_for_timeout(300)
     timing = page.evaluate("""() => ({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
@@ -83,7 +93,7 @@ def first_load(browser, url: str) -> dict:
 def slider_latency(browser, url: str, drags: int) -> list[float]:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/#step=3")
-    page.wait_for_function("performance.getEntriesByName('lab:first-render').length > 0")
+    wait_for_first_render(page)
     for k in range(5):  # warm up the connection and the JIT
         page.evaluate(DRAG, [0.1 + k / 10])
     values = [0.2 + (k % 70) / 100 for k in range(drags)]
