@@ -137,3 +137,14 @@ def test_network_gradients_match_central_differences(task, model):
             param[index] = kept
             numeric = (up - down) / 2e-5
             assert abs(numeric - grad[index]) <= 1e-6 * max(abs(numeric) + abs(grad[index]), 1e-3)
+
+
+def test_cli_compare_prints_a_paper_shaped_table(capsys):
+    args = ["train", "--compare", "--lags", "3", "--seeds", "2", "--budget", "5000",
+            "--models", "lstm1997,rnn"]
+    assert cli_main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(k for k, line in enumerate(lines) if line.startswith("model"))
+    rows = [line.split() for line in lines[header + 1:]]
+    assert [row[:2] for row in rows] == [["lstm1997", "3"], ["rnn", "3"]]
+    assert rows[0][2] == "2/2"  # the 1997 cell solves lag 3 with every seed

@@ -105,3 +105,25 @@ def test_missing_task_and_malformed_bodies(client):
     assert answer.status_code == 422 and answer.json()["fields"] == ["task"]
     answer = client.post("/api/train", content=b"{", headers={"content-type": "application/json"})
     assert answer.status_code == 400
+
+
+def test_finished_jobs_are_forgotten_and_shutdown_stops_running_ones():
+    import time
+
+    from app.train.jobs import JobManager
+
+    manager = JobManager(max_running=2, keep_seconds=0.0, keep_jobs=32)
+    quick = manager.start({**QUICK, "lag": 3})
+    slow = manager.start(LONG)
+    deadline = time.monotonic() + 60
+    while not quick.done and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert quick.status == "solved"
+    assert manager.get(quick.id) is None  # finished, and kept for 0 s
+    assert manager.get(slow.id) is slow and not slow.done
+    manager.shutdown()
+    assert slow.process.poll() is not None  # the process has ended
+    deadline = time.monotonic() + 10
+    while not slow.done and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert slow.status == "cancelled"
