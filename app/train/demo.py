@@ -43,15 +43,15 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
 
 
 def _steps(trace, batch: Batch, k: int) -> list[dict]:
-    columns = {name: _column(getattr(trace, name), k) for name in STEP_FIELDS}
     codes = (batch.codes[:, 0] + 0.0).tolist()
+    columns = {name: _column(getattr(trace, name), k, len(codes)) for name in STEP_FIELDS}
     return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in STEP_FIELDS}}
             for t in range(len(codes))]
 
 
-def _column(values: np.ndarray | None, k: int) -> list:
+def _column(values: np.ndarray | None, k: int, steps: int) -> list:
     if values is None:
-        return [None] * 1000
+        return [None] * steps
     return (values[:, 0, k] + 0.0).tolist()  # + 0.0: no negative zeros
 
 
