@@ -20,7 +20,7 @@ def fresh(model: type[BaseModel]):
 
 
 Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
-SquashName = Literal["identity", "tanh", "paper"]
+SquashName = Literal["identity", "tanh", "paper", "logistic"]
 GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
 TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
 StateValue = Annotated[float, Field(ge=-cfg.STATE_LIMIT, le=cfg.STATE_LIMIT)]

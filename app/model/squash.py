@@ -39,6 +39,11 @@ def _tanh_prime(x: Array) -> Array:
     return 1.0 - np.tanh(x) ** 2
 
 
+def _sigmoid_prime(x: Array) -> Array:
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
 def _paper_g(x: Array) -> Array:
     return 4.0 * sigmoid(x) - 2.0  # range [-2, 2]
 
@@ -64,4 +69,7 @@ SQUASHES: dict[str, Squash] = {
     "tanh": Squash("tanh", np.tanh, _tanh_prime, np.tanh, _tanh_prime),
     # Hochreiter & Schmidhuber 1997: g = 4 sigmoid - 2, h = 2 sigmoid - 1.
     "paper": Squash("paper", _paper_g, _paper_g_prime, _paper_h, _paper_h_prime),
+    # The paper's Experiments 2a/2b: a logistic g in [0, 1] and h = identity. A bounded g
+    # leaves the input gate to decide what is written; an unbounded h never saturates.
+    "logistic": Squash("logistic", sigmoid, _sigmoid_prime, _identity, _ones),
 }

@@ -49,7 +49,11 @@ def train_parser() -> argparse.ArgumentParser:
                              "(default 1000; the paper used 10,000)")
     parser.add_argument("--batch", type=_int_in(1, 1024), default=16,
                         help="sequences per weight update (default 16)")
-    parser.add_argument("--cells", type=_int_in(1, 64), default=4, help="memory cells (default 4)")
+    parser.add_argument("--cells", type=_int_in(1, 64), default=None,
+                        help="memory cells (default 1 for first-symbol cells, else 4)")
+    parser.add_argument("--recurrent", action=argparse.BooleanOptionalAction, default=None,
+                        help="connect the cells' outputs back to their gates and inputs "
+                             "(default: off for first-symbol cells, on otherwise)")
     parser.add_argument("--squash", choices=list(SQUASHES),
                         help="g and h of the cells (default identity; tanh for rnn)")
     parser.add_argument("--lr", type=float, default=0.01, help="Adam step size (default 0.01)")
@@ -77,7 +81,8 @@ def main(argv: list[str]) -> int:
         parser.error("argument --lr: must be positive")
     config = TrainConfig(task=args.task, lag=args.lag, model=args.model, seed=args.seed,
                          budget=args.budget, batch=args.batch, cells=args.cells,
-                         squash=args.squash, lr=args.lr, window=args.window)
+                         squash=args.squash, lr=args.lr, window=args.window,
+                         recurrent=args.recurrent)
     if args.compare:
         models = [m.strip() for m in args.models.split(",") if m.strip()]
         bad = [m for m in models if m not in VARIANTS]

@@ -22,11 +22,15 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
     target over a few test sequences. Returns {"cell_index", "labels", "steps", "target",
     "prediction", "error", "tolerance", "variant", "squash"}.
     """
+    shown = 0  # which sequence of the batch is played
     if isinstance(task, FirstSymbol):
         batch = task.sequences(np.array([1, 0]))  # y first, then x
         trace, out = net.forward(batch)
         memory = np.abs(trace.cell[-1, 0] - trace.cell[-1, 1])
-        target, prediction = "y", task.describe(out[0])
+        # A cell may store one symbol and let the other pass: show the one it writes.
+        if trace.input_gate is not None:
+            shown = int(np.argmax(trace.input_gate[0, :, int(np.argmax(memory))]))
+        target, prediction = task.labels(batch, shown)[0], task.describe(out[shown])
     else:
         batch = task.batch(np.random.default_rng(seed + 2 * 10**6), PROBE_SEQUENCES, task.lag)
         trace, out = net.forward(batch)
@@ -36,23 +40,24 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
     k = int(np.argmax(memory))
     return {
         "variant": net.variant, "squash": net.squash, "cell_index": k,
-        "labels": task.labels(batch, 0), "steps": _steps(trace, batch, k),
+        "labels": task.labels(batch, shown), "steps": _steps(trace, batch, k, shown),
         "target": target, "prediction": prediction,
-        "error": float(np.max(np.abs(out[0] - batch.target[0]))), "tolerance": task.tolerance,
+        "error": float(np.max(np.abs(out[shown] - batch.target[shown]))), "tolerance": task.tolerance,
     }
 
 
-def _steps(trace, batch: Batch, k: int) -> list[dict]:
-    codes = (batch.codes[:, 0] + 0.0).tolist()
-    columns = {name: _column(getattr(trace, name), k, len(codes)) for name in STEP_FIELDS}
+def _steps(trace, batch: Batch, k: int, n: int = 0) -> list[dict]:
+    """Cell k of sequence n, step by step."""
+    codes = (batch.codes[:, n] + 0.0).tolist()
+    columns = {name: _column(getattr(trace, name), k, n, len(codes)) for name in STEP_FIELDS}
     return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in STEP_FIELDS}}
             for t in range(len(codes))]
 
 
-def _column(values: np.ndarray | None, k: int, steps: int) -> list:
+def _column(values: np.ndarray | None, k: int, n: int, steps: int) -> list:
     if values is None:
         return [None] * steps
-    return (values[:, 0, k] + 0.0).tolist()  # + 0.0: no negative zeros
+    return (values[:, n, k] + 0.0).tolist()  # + 0.0: no negative zeros
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:

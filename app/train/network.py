@@ -39,12 +39,15 @@ class Network:
     w_in: Array | None
     w_out: Array  # (H, K)
     b_out: Array  # (K,)
+    recurrent: bool = True  # False: w_h stays 0, the self-loop is the cells' only memory
 
     @classmethod
     def create(cls, rng: np.random.Generator, variant: str, squash: str, inputs: int,
                cells: int, outputs: int, *, symbols: bool = False, init: float = 0.2,
-               gate_bias: float = -1.0, forget_bias: float = 2.0) -> "Network":
+               gate_bias: float = -1.0, forget_bias: float = 2.0,
+               recurrent: bool = True) -> "Network":
         """Uniform weights in [-init, init] on the rows the variant uses, zeros elsewhere.
+        recurrent=False leaves w_h at zero for good (the cells and gates see only the input).
 
         Input and output gates start biased shut (gate_bias < 0, as the paper does against
         state drift); a forget gate starts open (forget_bias > 0). symbols: inputs are
@@ -59,7 +62,8 @@ class Network:
                 w_in[:, k] = rng.uniform(-init, init, (inputs, H))
             else:
                 weights.w_x[k] = rng.uniform(-init, init, (H, inputs))
-            weights.w_h[k] = rng.uniform(-init, init, (H, H))
+            if recurrent:
+                weights.w_h[k] = rng.uniform(-init, init, (H, H))
         if symbols:  # net input k, cell h reads input unit k * H + h
             weights.w_x.reshape(4 * H, 4 * H)[...] = np.eye(4 * H)
         for gate in ("input", "output"):
@@ -72,7 +76,7 @@ class Network:
                 -init, init, (3, H))
         w_out = rng.uniform(-init, init, (H, outputs))
         self_loop = 0.0 if variant == "rnn" else 1.0
-        return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs))
+        return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs), recurrent)
 
     @property
     def params(self) -> list[Array]:
@@ -109,7 +113,8 @@ class Network:
             d_first = np.zeros_like(self.w_in)
             np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(),
                       d_x.reshape(-1, d_x.shape[-1]))
-        return [d_first, g.w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0)]
+        d_w_h = g.w_h if self.recurrent else np.zeros_like(g.w_h)
+        return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0)]
 
 
 def cross_entropy(out: Array, target: Array) -> float:

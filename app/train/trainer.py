@@ -24,6 +24,15 @@ from .tasks import make_task
 DEFAULT_SQUASH = {"rnn": "tanh"}
 
 
+def _one_clear_cell(task: str, model: str) -> bool:
+    """First-symbol cells train as the classroom should see them: one cell whose gates
+    see only the input and start shut, with the paper's Exp. 2a squashing (logistic g,
+    identity h), so it learns to open its input gate on the first symbol, keep it shut
+    across the lag and open its output gate for the end. (The adding problem needs
+    recurrent connections; the RNN's memory is one.)"""
+    return task == "first-symbol" and model != "rnn"
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     task: str = "first-symbol"
@@ -32,16 +41,20 @@ class TrainConfig:
     seed: int = 0
     budget: int | None = None  # training sequences; None: the task's default
     batch: int = 16  # sequences per update
-    cells: int = 4
-    squash: str | None = None  # None: identity for the cells, tanh for rnn
+    cells: int | None = None  # None: 1 for first-symbol cells, else 4
+    squash: str | None = None  # None: logistic for first-symbol cells, identity for adding, tanh for rnn
+    recurrent: bool | None = None  # None: False for first-symbol cells, else True
     lr: float = 0.01
     window: int = cfg.TRAIN_WINDOW_DEFAULT  # consecutive good sequences that count as solved
     clip: float = 1.0  # largest gradient norm applied
 
     def resolved(self) -> "TrainConfig":
         """This configuration with every None replaced by its default."""
+        clear = _one_clear_cell(self.task, self.model)
         return replace(self, budget=self.budget or cfg.TRAIN_BUDGET_DEFAULT[self.task],
-                       squash=self.squash or DEFAULT_SQUASH.get(self.model, "identity"))
+                       squash=self.squash or ("logistic" if clear else DEFAULT_SQUASH.get(self.model, "identity")),
+                       cells=self.cells or (1 if clear else 4),
+                       recurrent=(not clear) if self.recurrent is None else self.recurrent)
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,7 @@ class Result:
     batch: int
     cells: int
     squash: str
+    recurrent: bool
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -89,7 +103,8 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     rng = np.random.default_rng(config.seed)
     task = make_task(config.task, config.lag)
     net = Network.create(rng, config.model, config.squash, task.inputs, config.cells,
-                         task.outputs, symbols=task.symbolic)
+                         task.outputs, symbols=task.symbolic, recurrent=config.recurrent,
+                         gate_bias=-1.0 if config.recurrent else -3.0)
     adam = Adam(net.params, lr=config.lr)
     start = time.perf_counter()
     seen = streak = 0
@@ -129,7 +144,7 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
         solved=status == "solved", sequences=seen,
         seconds=round(time.perf_counter() - start, 3), final_error=final_error, status=status,
         solved_at=solved_at, test_accuracy=accuracy, window=config.window, batch=config.batch,
-        cells=config.cells, squash=config.squash)
+        cells=config.cells, squash=config.squash, recurrent=config.recurrent)
     return result, net
 
 
