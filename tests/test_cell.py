@@ -210,3 +210,13 @@ def test_unknown_variant_or_gate_is_refused():
         run(column(TAPE), Weights.zeros(1, 1), variant="gru")
     with pytest.raises(ValueError):
         run(column(TAPE), Weights.zeros(1, 1), schedules={"forget": one_hot(1)})
+
+
+def test_logistic_squashing_of_experiment_2a():
+    # g = 1 / (1 + e^-z), h = identity. x = ln 3 with cell wx = 1: g = 3/4; input gate open,
+    # output gate half open: c1 = 3/4, y1 = 3/8; then held.
+    trace = run(column([math.log(3), 5.0]), Weights.scalar({"cell_input": {"wx": 1.0}}),
+                squash="logistic", schedules={"input": column([1.0, 0.0]), "output": column([0.5, 1.0])})
+    assert trace.cell_input.ravel()[0] == pytest.approx(0.75, abs=1e-15)
+    assert trace.cell.ravel() == pytest.approx([0.75, 0.75], abs=1e-15)
+    assert trace.output.ravel() == pytest.approx([0.375, 0.75], abs=1e-15)
