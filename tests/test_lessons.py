@@ -106,6 +106,7 @@ def broken(tmp_path, name, mutate):
     (lambda d: d.update({"start_step": 3}), "could never be asked"),
     (lambda d: d["gates"]["output"].__setitem__(3, 1.5), "less than or equal to 1"),
     (lambda d: d.update({"id": "Write Me"}), "pattern"),
+    (lambda d: d.update({"squash": "relu"}), "squash"),
     (lambda d: d.update({"answer": 0.8}), "Extra inputs"),
     (lambda d: d.update({"order": 2}), "orders must run"),
     (lambda d: d.update({"id": "hold"}), "share an id"),

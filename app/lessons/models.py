@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import config as cfg
+from ..model import SQUASHES
 from ..model.cell import gates_of
 from ..ui_strings import CODES
 
@@ -69,13 +70,20 @@ class Lesson(BaseModel):
     title: Text
     summary: Text
     variant: Literal["lstm1997", "forget", "peephole"]
-    squash: Literal["identity", "paper", "tanh"]
+    squash: str
     self_loop: LoopValue = cfg.SELF_LOOP_DEFAULT
     rnn_self_loop: LoopValue = cfg.RNN_SELF_LOOP_DEFAULT
     tape: list[TapeValue] = Field(min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS)
     gates: dict[str, list[Optional[GateValue]]]
     start_step: int = Field(1, ge=1)
     steps: list[LessonStep] = Field(min_length=1)
+
+    @field_validator("squash")
+    @classmethod
+    def known_squash(cls, value: str) -> str:
+        if value not in SQUASHES:
+            raise ValueError(f"must be one of {', '.join(SQUASHES)}")
+        return value
 
     @model_validator(mode="after")
     def consistent(self) -> "Lesson":
