@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from app import config as cfg
 from app.api.adapter import _used_weights
 from app.errors import field_path
+from app.model import SQUASHES, VARIANTS
 from app.model.cell import gates_of
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-VARIANTS = ("lstm1997", "forget", "peephole", "rnn")
+SQUASH_NAMES = tuple(SQUASHES)
 STEP_KEYS = {"t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output"}
 
 
@@ -49,7 +50,7 @@ def run_bodies(draw):
              for g in gates_of(variant) if draw(st.booleans())}
     if gates:
         body["gates"] = gates
-    optional = {"weights": weights_for(variant), "squash": st.sampled_from(("identity", "tanh", "paper")),
+    optional = {"weights": weights_for(variant), "squash": st.sampled_from(SQUASH_NAMES),
                 "self_loop": st.floats(cfg.SELF_LOOP_MIN, 1.1), "c0": in_range(1.0), "h0": in_range(1.0)}
     for key, strategy in optional.items():
         if draw(st.booleans()):
@@ -64,7 +65,7 @@ def step_bodies(draw):
     gates = {g: draw(gate) for g in gates_of(variant) if draw(st.booleans())}
     if gates:
         body["gates"] = gates
-    optional = {"weights": weights_for(variant), "squash": st.sampled_from(("identity", "tanh", "paper")),
+    optional = {"weights": weights_for(variant), "squash": st.sampled_from(SQUASH_NAMES),
                 "self_loop": st.floats(cfg.SELF_LOOP_MIN, cfg.SELF_LOOP_MAX),
                 "state": st.fixed_dictionaries({"c": in_range(cfg.STATE_LIMIT), "h": in_range(1.0)}),
                 "t": st.integers(1, cfg.TAPE_MAX_STEPS)}
