@@ -30,7 +30,12 @@ from app.train.network import Network  # noqa: E402
 from app.train.tasks import FirstSymbol  # noqa: E402
 from app.train.trainer import TrainConfig, _clip, train  # noqa: E402
 
-BATCH, CELLS, LR = 16, 4, 0.01
+BATCH, LR = 16, 0.01
+
+
+def network_of(model: str, lag: int) -> TrainConfig:
+    """The network the lab trains for `model` (cells, squashing, recurrence)."""
+    return TrainConfig(lag=lag, model=model).resolved()
 
 
 def machine() -> str:
@@ -67,8 +72,10 @@ def numpy_speed(model: str, lag: int, batches: int) -> float:
     """Sequences per second of forward + BPTT + Adam, as in the trainer."""
     rng = np.random.default_rng(0)
     task = FirstSymbol(lag)
-    squash = "tanh" if model == "rnn" else "identity"
-    net = Network.create(rng, model, squash, task.inputs, CELLS, task.outputs, symbols=True)
+    config = network_of(model, lag)
+    net = Network.create(rng, model, config.squash, task.inputs, config.cells, task.outputs,
+                         symbols=True, recurrent=config.recurrent,
+                         gate_bias=-1.0 if config.recurrent else -3.0)
     adam = Adam(net.params, lr=LR)
     start = time.perf_counter()
     for _ in range(batches):
@@ -88,18 +95,21 @@ def torch_speed(model: str, lag: int, batches: int) -> float | None:
         return None
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    H, S = CELLS, lag + 1
+    config = network_of(model, lag)
+    H, S = config.cells, lag + 1
+    g = {"logistic": torch.sigmoid, "identity": lambda v: v}.get(config.squash)
 
     def uniform(*shape):
         return (torch.rand(*shape, dtype=torch.float64) * 0.4 - 0.2).requires_grad_()
 
-    w_in, w_h, w_out = uniform(S, 4 * H), uniform(H, 4 * H), uniform(H, S)
+    w_in, w_out = uniform(S, 4 * H), uniform(H, S)
+    w_h = uniform(H, 4 * H) if config.recurrent else torch.zeros(H, 4 * H, dtype=torch.float64)
     b = torch.zeros(4 * H, dtype=torch.float64)
     if model != "rnn":
-        b[:H] = b[3 * H:] = -1.0  # input and output gates start shut, as ours
+        b[:H] = b[3 * H:] = -1.0 if config.recurrent else -3.0  # gates start shut, as ours
     b.requires_grad_()
     b_out = torch.zeros(S, dtype=torch.float64, requires_grad=True)
-    params = [w_in, w_h, b, w_out, b_out]
+    params = [w_in, b, w_out, b_out] + ([w_h] if config.recurrent else [])
     optimiser = torch.optim.Adam(params, lr=LR)
     rng = np.random.default_rng(0)
     task = FirstSymbol(lag)
@@ -115,8 +125,8 @@ def torch_speed(model: str, lag: int, batches: int) -> float | None:
             net = x[t] + y @ w_h + b
             if model == "rnn":
                 y = torch.tanh(net[:, 2 * H:3 * H])
-            else:  # lstm1997, identity squash: c += i * z, y = o * c
-                c = c + torch.sigmoid(net[:, :H]) * net[:, 2 * H:3 * H]
+            else:  # lstm1997, h = identity: c += i * g(z), y = o * c
+                c = c + torch.sigmoid(net[:, :H]) * g(net[:, 2 * H:3 * H])
                 y = torch.sigmoid(net[:, 3 * H:]) * c
         out = torch.sigmoid(y @ w_out + b_out)
         loss = torch.nn.functional.binary_cross_entropy(out, target, reduction="sum") / BATCH
@@ -135,7 +145,11 @@ def main() -> int:
     parser.add_argument("--skip-rnn", action="store_true", help="skip the (slow) RNN runs")
     args = parser.parse_args()
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine()}")
-    print(f"Experiment 2a, lag {args.lag}, batch {BATCH}, {CELLS} cells, budget "
+    for model in ("lstm1997", "rnn"):
+        c = network_of(model, args.lag)
+        print(f"{model}: {c.cells} cell(s), squashing {c.squash}, "
+              f"{'recurrent' if c.recurrent else 'no recurrent connections'}")
+    print(f"Experiment 2a, lag {args.lag}, batch {BATCH}, budget "
           f"{cfg.TRAIN_BUDGET_DEFAULT['first-symbol']:,} sequences, solved after "
           f"{cfg.TRAIN_WINDOW_DEFAULT:,} consecutive sequences within 0.25\n")
     solve_runs("lstm1997", args.lag, args.seeds)
