@@ -220,3 +220,21 @@ def test_logistic_squashing_of_experiment_2a():
     assert trace.cell_input.ravel()[0] == pytest.approx(0.75, abs=1e-15)
     assert trace.cell.ravel() == pytest.approx([0.75, 0.75], abs=1e-15)
     assert trace.output.ravel() == pytest.approx([0.375, 0.75], abs=1e-15)
+
+
+@pytest.mark.parametrize("variant", ["lstm1997", "forget", "peephole"])
+@pytest.mark.parametrize("squash", sorted(SQUASHES))
+def test_one_cell_on_floats_agrees_with_the_array_path(variant, squash):
+    """One cell and one sequence step on plain floats; two copies of that sequence in a
+    batch step on arrays. Both must give the same run."""
+    rng = np.random.default_rng(21)
+    wx, wh, b = random_scalar_weights(rng, scale=1.0)
+    wc = list(rng.normal(0, 1.0, 4))
+    weights = scalar_weights(wx, wh, b, wc if variant == "peephole" else (0, 0, 0, 0))
+    tape = rng.uniform(-1, 1, 40)
+    schedule = {"input": column(rng.uniform(0, 1, 40))}
+    one = run(column(tape), weights, variant=variant, squash=squash, self_loop=0.97, schedules=schedule)
+    two = run(np.repeat(column(tape), 2, axis=1), weights, variant=variant, squash=squash,
+              self_loop=0.97, schedules={"input": np.repeat(schedule["input"], 2, axis=1)})
+    for name in ("input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output", "net", "loop"):
+        assert np.allclose(getattr(one, name)[:, 0], getattr(two, name)[:, 1], rtol=1e-12, atol=1e-12), name

@@ -4,6 +4,7 @@ Each function takes and returns float arrays of any shape; derivatives are taken
 with respect to the same argument.
 """
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -60,6 +61,20 @@ def _paper_h(x: Array) -> Array:
 def _paper_h_prime(x: Array) -> Array:
     s = sigmoid(x)
     return 2.0 * s * (1.0 - s)
+
+
+def sigmoid_float(v: float) -> float:
+    """sigmoid for one float, by the same formula."""
+    return 0.5 * math.tanh(0.5 * v) + 0.5
+
+
+# g and h of each squash for one float (plain floats are far quicker than 1x1 arrays).
+SCALAR: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
+    "identity": (float, float),
+    "tanh": (math.tanh, math.tanh),
+    "paper": (lambda v: 4.0 * sigmoid_float(v) - 2.0, lambda v: 2.0 * sigmoid_float(v) - 1.0),
+    "logistic": (sigmoid_float, float),
+}
 
 
 SQUASHES: dict[str, Squash] = {
