@@ -9,17 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from app import config, lessons, ui_strings
+from tests.page_helpers import shown
 
 pytestmark = pytest.mark.browser
 EN = ui_strings.strings("en")
 KEY_PREFIXES = sorted({key.split(".")[0] for key in EN})
 RAW_KEY = re.compile(rf"\b(?:{'|'.join(KEY_PREFIXES)})\.[a-z_-]+[a-z]\b")
-
-
-def shown(value: float) -> str:
-    """How the page writes a number (static/js/format.js)."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def answers(client, lesson_id: str) -> dict[int, float]:

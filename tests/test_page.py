@@ -5,32 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app import config
+from tests.page_helpers import TAPE, open_fresh, set_slider, shown, step_forward
 
 pytestmark = pytest.mark.browser
-TAPE = list(config.DEFAULT_TAPE)
-
-
-def shown(value: float) -> str:
-    """How the page writes a number: up to three decimals, no trailing zeros."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def set_slider(page, label: str, value: float) -> None:
-    """Move a range input as a drag does: set its value and fire `input`."""
-    page.get_by_label(label, exact=True).evaluate(
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
-
-
-def step_forward(page, to: int) -> None:
-    page.get_by_role("button", name="Step forward").click()
-    expect(page.get_by_test_id("step-index")).to_have_text(str(to))
-
-
-def open_fresh(page, server, hash_=""):
-    page.goto(f"{server}/{hash_}")
-    expect(page.locator("#diagram .cell-value")).not_to_have_text("")
 
 
 def test_write_hold_read_from_a_fresh_page(page, live_server):

@@ -5,25 +5,9 @@ on from where it was, with nothing lost (step, tape, gates, stored value)."""
 import pytest
 from playwright.sync_api import expect
 
-from app import config
+from tests.page_helpers import TAPE, set_slider, shown, step_forward
 
 pytestmark = pytest.mark.browser
-TAPE = list(config.DEFAULT_TAPE)
-
-
-def shown(value: float) -> str:
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def set_slider(page, label: str, value: float) -> None:
-    page.get_by_label(label, exact=True).evaluate(
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value)
-
-
-def step_to(page, step: int) -> None:
-    page.get_by_role("button", name="Step forward").click()
-    expect(page.get_by_test_id("step-index")).to_have_text(str(step))
 
 
 def test_page_reconnects_after_a_restart_and_loses_nothing(page, server_thread):
@@ -33,16 +17,16 @@ def test_page_reconnects_after_a_restart_and_loses_nothing(page, server_thread):
     banner = page.locator("#connection")
     expect(cell).to_have_text("0")
     # Mid-lesson: write x_3 at step 3, close the gate at step 4, walk on to step 6.
-    step_to(page, 2)
-    step_to(page, 3)
+    step_forward(page, 2)
+    step_forward(page, 3)
     set_slider(page, "Input gate", 1)
     x3 = shown(TAPE[2])
     expect(cell).to_have_text(x3)
-    step_to(page, 4)
+    step_forward(page, 4)
     set_slider(page, "Input gate", 0)
     set_slider(page, "Output gate", 0)
     for step in (5, 6):
-        step_to(page, step)
+        step_forward(page, step)
     expect(cell).to_have_text(x3)
     expect(banner).to_be_hidden()
     tape_before = page.locator("[data-testid^=tape-x-]").all_text_contents()
@@ -66,7 +50,7 @@ def test_page_reconnects_after_a_restart_and_loses_nothing(page, server_thread):
 
     # And it carries on: the gates set before the restart are still there.
     set_slider(page, "Output gate", 0)
-    step_to(page, 7)
+    step_forward(page, 7)
     expect(cell).to_have_text(x3)
     stored = page.locator(".tape-stored").all_text_contents()  # under each visited step
     assert stored[:7] == ["0", "0"] + [x3] * 5

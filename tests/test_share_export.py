@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_page import TAPE, open_fresh, set_slider, shown, step_forward
+from tests.page_helpers import TAPE, open_fresh, set_slider, shown, step_forward
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_page import open_fresh
+from tests.page_helpers import open_fresh
 
 pytestmark = pytest.mark.browser
 
