@@ -307,6 +307,7 @@ def test_teacher_link_without_a_lesson_keeps_the_whole_view(page, live_server, b
     expect(page.get_by_test_id("cell-value")).to_have_text(shown(0.8 * 0.95))
     page.get_by_role("button", name="Teacher").click()
     page.locator("#teacher-hide input[value='self-loop']").check()
+    expect(page.locator("#teacher-link")).to_have_value(re.compile(r"hide=self-loop%2Cteacher"))
     link = page.locator("#teacher-link").input_value()
     student = browser.new_page()
     try:
