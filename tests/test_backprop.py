@@ -9,9 +9,9 @@ import pytest
 from app.model import Weights, run
 from app.model.adam import Adam
 from app.model.backprop import backward, backward_with_inputs
+from tests.gradcheck import central_difference
 
 T, B, I, H = 5, 3, 2, 2
-EPS = 1e-5
 PARAMS = ("w_x", "w_h", "b", "w_c")
 
 
@@ -38,18 +38,13 @@ def test_gradients_match_central_differences(variant, self_loop, squash):
     options = {"variant": variant, "squash": squash, "self_loop": self_loop}
     _, trace = loss(weights, x, d_output, c0, h0, **options)
     grads = backward(trace, weights, d_output)
+    value_of = lambda: loss(weights, x, d_output, c0, h0, **options)[0]  # noqa: E731
     checked = 0
     for name in PARAMS:
         array, grad = getattr(weights, name), getattr(grads, name)
         assert grad.shape == array.shape
         for index in np.ndindex(array.shape):
-            kept = array[index]
-            array[index] = kept + EPS
-            up, _ = loss(weights, x, d_output, c0, h0, **options)
-            array[index] = kept - EPS
-            down, _ = loss(weights, x, d_output, c0, h0, **options)
-            array[index] = kept
-            numeric = (up - down) / (2 * EPS)
+            numeric = central_difference(array, index, value_of)
             scale = max(abs(numeric) + abs(grad[index]), 1e-4)
             assert abs(numeric - grad[index]) / scale < 1e-6, (name, index, numeric, grad[index])
             checked += numeric != 0.0
@@ -66,13 +61,7 @@ def test_input_gradients_match_central_differences(variant):
     _, d_x = backward_with_inputs(trace, weights, d_output)
     assert d_x.shape == x.shape
     for index in np.ndindex(x.shape):
-        kept = x[index]
-        x[index] = kept + EPS
-        up, _ = loss(weights, x, d_output, c0, h0, **options)
-        x[index] = kept - EPS
-        down, _ = loss(weights, x, d_output, c0, h0, **options)
-        x[index] = kept
-        numeric = (up - down) / (2 * EPS)
+        numeric = central_difference(x, index, lambda: loss(weights, x, d_output, c0, h0, **options)[0])
         assert numeric != 0.0
         assert abs(numeric - d_x[index]) / (abs(numeric) + abs(d_x[index])) < 1e-6
 

@@ -10,6 +10,7 @@ from app.cli import main as cli_main
 from app.train.demo import demo
 from app.train.tasks import Adding, FirstSymbol
 from app.train.trainer import TrainConfig, _advance_streak, train
+from tests.gradcheck import central_difference
 
 
 def test_first_symbol_sequences_follow_experiment_2a():
@@ -130,13 +131,7 @@ def test_network_gradients_match_central_differences(task, model):
     grads = net.gradients(trace, out, batch.target, batch)
     for param, grad in zip(net.params, grads):
         for index in np.ndindex(param.shape):
-            kept = param[index]
-            param[index] = kept + 1e-5
-            up = cross_entropy(net.forward(batch)[1], batch.target)
-            param[index] = kept - 1e-5
-            down = cross_entropy(net.forward(batch)[1], batch.target)
-            param[index] = kept
-            numeric = (up - down) / 2e-5
+            numeric = central_difference(param, index, lambda: cross_entropy(net.forward(batch)[1], batch.target))
             assert abs(numeric - grad[index]) <= 1e-6 * max(abs(numeric) + abs(grad[index]), 1e-3)
 
 
