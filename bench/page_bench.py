@@ -10,16 +10,15 @@ and the latency from a slider's `input` event to the new stored value on screen.
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api_bench import local_server  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -43,24 +42,6 @@ DRAG = """async ([value]) => {
   const [dom, frame] = await changed;
   return [dom - start, frame - start];
 }"""
-
-
-@contextmanager
-def local_server(port: int = 8443):  # loopback; benchmarks use 8401-8499
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def wait_for_first_render(page, timeout: float = 15.0) -> None:
@@ -143,7 +124,7 @@ def main() -> None:
     if args.url:
         result = measure(args.url, args.drags)
     else:
-        with local_server() as url:
+        with local_server(8443) as url:  # loopback; benchmarks use 8401-8499
             result = measure(url, args.drags)
     print(json.dumps(result) if args.json else "| page measure | value | target |\n|---|---|---|\n" + table(result))
 
