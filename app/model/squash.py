@@ -50,8 +50,7 @@ def _paper_g(x: Array) -> Array:
 
 
 def _paper_g_prime(x: Array) -> Array:
-    s = sigmoid(x)
-    return 4.0 * s * (1.0 - s)
+    return 4.0 * _sigmoid_prime(x)
 
 
 def _paper_h(x: Array) -> Array:
@@ -59,8 +58,7 @@ def _paper_h(x: Array) -> Array:
 
 
 def _paper_h_prime(x: Array) -> Array:
-    s = sigmoid(x)
-    return 2.0 * s * (1.0 - s)
+    return 2.0 * _sigmoid_prime(x)
 
 
 def sigmoid_float(v: float) -> float:
