@@ -1,6 +1,6 @@
 // Words for what the diagram shows: the figure's text alternative, the equation line,
 // and what a screen reader hears after each step.
-import { fmt, pct, weight } from "./format.js";
+import { fmt, pct, sub, weight } from "./format.js";
 import { t } from "./i18n.js";
 
 export function describeStep(state, step) {
@@ -17,9 +17,4 @@ export function equation(state, step, previousCell) {
   const carry = state.variant === "lstm1997" ? step.forget_gate : state.selfLoop * step.forget_gate;
   return `c${sub(step.t)} = ${fmt(carry)} × ${fmt(previousCell)} + ${fmt(step.input_gate)} × ${fmt(step.cell_input)}` +
     ` = ${fmt(step.cell)}      y${sub(step.t)} = ${fmt(step.output_gate)} × h(${fmt(step.cell)}) = ${fmt(step.output)}`;
-}
-
-const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
-export function sub(n) {
-  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 }

@@ -1,7 +1,7 @@
 // The cell diagram: tape value -> input gate -> memory cell with its self-loop ->
 // output gate -> output. Built once; update() only moves and rewrites what changed.
 import { el } from "./svg.js";
-import { fmt, pct, weight } from "./format.js";
+import { fmt, pct, sub, weight } from "./format.js";
 import { t } from "./i18n.js";
 
 const WIRE_Y = 236;
@@ -154,9 +154,4 @@ function pulse(circle, from, to, open) {
     { transform: `translateX(${to - from}px)`, opacity: 0.9 * open + 0.1 },
   ];
   circle.animate(travel, { duration: 420, easing: "ease-in-out" });
-}
-
-const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
-function sub(n) {
-  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 }

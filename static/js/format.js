@@ -7,6 +7,12 @@ export function fmt(value) {
   return text === "-0" ? "0" : text;
 }
 
+const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
+/** A step number as subscript digits: 12 -> "₁₂" (x₁₂, c₁₂). */
+export function sub(n) {
+  return String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+}
+
 /** A gate activation as a percentage: "80%". */
 export function pct(value) {
   return `${Math.round(value * 100)}%`;
