@@ -193,6 +193,8 @@ def test_layout_holds(browser, live_server, width, height):
     if height <= 720:  # on a projector the cell, its sliders and the tape are in view at once
         assert page.get_by_role("button", name="Step forward").bounding_box()["y"] < height
         assert page.get_by_test_id("tape-x-1").bounding_box()["y"] < height
+        stored = page.locator(".tape-stored").first.bounding_box()  # what the cell holds, too
+        assert stored["y"] + stored["height"] <= height
     context.close()
 
 
