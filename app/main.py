@@ -20,8 +20,8 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
         version=__version__,
         description="Step a 1997 gated memory cell (and its later variants) along an input tape.",
     )
+    app.include_router(cell.router)  # first: the routes a class calls many times a second
     app.include_router(pages.router)
-    app.include_router(cell.router)
     app.include_router(lessons.router)
     app.include_router(qr.router)
     app.include_router(train.router)

@@ -7,16 +7,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import config as cfg
 
 # Strict: numbers must be JSON numbers (no "0.5" strings, no booleans), finite, and no
-# field may appear that the schema does not name.
-STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+# field may appear that the schema does not name. Frozen: a request is a value.
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
 
-def fresh(model: type[BaseModel]):
-    """A nested object's default, built anew for each request by its factory and shown as
-    the default in the OpenAPI schema. (A model instance as default would be deep-copied on
-    every validation: ~20 us of a ~100 us request.)"""
-    return Field(default_factory=model, json_schema_extra={"default": model().model_dump()})
+def shared_default(model: type[BaseModel]):
+    """A nested object's default: one frozen instance shared by every request (request
+    models are frozen, so nothing can change it), shown as the default in the OpenAPI
+    schema. A model instance given as `default` would be deep-copied on every validation,
+    ~20 us of a ~100 us request."""
+    instance = model()
+    return Field(default_factory=lambda: instance, json_schema_extra={"default": instance.model_dump()})
 
 
 Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
@@ -60,10 +62,10 @@ class Weights(BaseModel):
     nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b)."""
 
     model_config = STRICT
-    input: GateWeights = fresh(GateWeights)
-    forget: GateWeights = fresh(GateWeights)
-    cell: CellInputWeights = fresh(CellInputWeights)
-    output: GateWeights = fresh(GateWeights)
+    input: GateWeights = shared_default(GateWeights)
+    forget: GateWeights = shared_default(GateWeights)
+    cell: CellInputWeights = shared_default(CellInputWeights)
+    output: GateWeights = shared_default(GateWeights)
 
 
 class Schedules(BaseModel):
@@ -98,8 +100,8 @@ class RunRequest(BaseModel):
         min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS,
         description=f"Input value of each step, |x| <= {cfg.TAPE_VALUE_LIMIT:g}.",
         examples=[list(cfg.DEFAULT_TAPE)])
-    gates: Schedules = fresh(Schedules)
-    weights: Weights = fresh(Weights)
+    gates: Schedules = shared_default(Schedules)
+    weights: Weights = shared_default(Weights)
     squash: SquashField
     self_loop: SelfLoop
     c0: StateValue = Field(0.0, description="Initial stored value.")
@@ -110,11 +112,11 @@ class StepRequest(BaseModel):
     model_config = STRICT
     variant: VariantField
     x: TapeValue = Field(description="This step's input value.")
-    gates: GateValues = fresh(GateValues)
-    weights: Weights = fresh(Weights)
+    gates: GateValues = shared_default(GateValues)
+    weights: Weights = shared_default(Weights)
     squash: SquashField
     self_loop: SelfLoop
-    state: State = fresh(State)
+    state: State = shared_default(State)
     t: int = Field(1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
 
 

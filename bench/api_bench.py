@@ -129,8 +129,8 @@ def long_run_latency(url: str, requests: int = 200) -> dict:
 
 
 def model_compute(repeats: int = 200) -> dict:
-    """The NumPy cell alone, 1000 steps: the classroom case (scheduled gates) and the
-    general case (computed gates fed back step by step)."""
+    """The model alone, one cell, 1000 steps (`model.run`, which steps one cell on floats):
+    the classroom case (scheduled gates) and computed gates fed back step by step."""
     sys.path.insert(0, str(ROOT))
     import numpy as np
 

@@ -1,17 +1,17 @@
-"""Translate between API schemas and the NumPy model: requests in, JSON bytes out."""
+"""Translate between API schemas and the model: requests in, JSON bytes out. The API
+steps one cell, so it calls the model's one-cell float path (`model.one_cell`), which
+`model.run` itself uses for one cell."""
 
-from itertools import repeat
+from itertools import count, repeat
+from math import isfinite
 
-import numpy as np
 import orjson
 
 from ..errors import FieldError
-from .. import model
-from ..model import Trace, Weights
 from ..model.cell import ROWS, gates_of
+from ..model.one_cell import OneCellRun, run_one
 from ..schemas import RunRequest, StepRequest
 
-STEP_FIELDS = ("t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
 SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output"}
 DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0}
                    for row in SCHEMA_ROW}
@@ -50,47 +50,45 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
                                  f"is not used by the {req.variant} variant; leave it at its default")
 
 
-def _weights(req: RunRequest | StepRequest) -> Weights:
+def _weights(req: RunRequest | StepRequest) -> tuple[list[float], ...]:
+    """w_x, w_h, b, w_c: four weights each, in the model's row order."""
     if "weights" not in req.model_fields_set:
-        return _DEFAULT  # the model mutates nothing, so one copy serves every request
-    rows = {SCHEMA_ROW[row]: getattr(req.weights, row) for row in SCHEMA_ROW}
-    return Weights.scalar({row: {name: getattr(w, name) for name in ("wx", "wh", "b", "wc")}
-                           for row, w in rows.items()})
+        return _DEFAULT
+    rows = [getattr(req.weights, row) for row in SCHEMA_ROW]
+    return tuple([getattr(w, name) for w in rows] for name in ("wx", "wh", "b", "wc"))
 
 
-_DEFAULT = Weights.scalar({SCHEMA_ROW[row]: entries for row, entries in DEFAULT_WEIGHTS.items()})
-for _array in vars(_DEFAULT).values():
-    _array.flags.writeable = False  # shared by requests: a write would raise, not leak
+_DEFAULT = tuple([DEFAULT_WEIGHTS[row][name] for row in SCHEMA_ROW] for name in ("wx", "wh", "b", "wc"))
 
 
-def _steps(trace: Trace, first_t: int) -> list[dict]:
-    """One dict per step, STEP_FIELDS in order; raises FieldError if the stored value or
-    the output overflowed. All columns go through one array, converted to floats at once."""
-    present = [name for name in STEP_FIELDS[1:] if getattr(trace, name) is not None]
-    # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
-    table = np.stack([getattr(trace, name)[:, 0, 0] for name in present]) + 0.0
-    finite = np.isfinite(table[-2:])  # cell and output (STEP_FIELDS ends with them)
-    if not finite.all():
-        step = int(np.argmin(finite.all(axis=0))) + 1
-        raise FieldError("self_loop", f"the stored value overflowed at step {step}; "
+def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
+    """One dict per step (the API's Step); raises FieldError if the stored value or the
+    output overflowed."""
+    if not (all(map(isfinite, trace.cell)) and all(map(isfinite, trace.output))):
+        t = next(t for t, (c, y) in enumerate(zip(trace.cell, trace.output))
+                 if not (isfinite(c) and isfinite(y)))
+        raise FieldError("self_loop", f"the stored value overflowed at step {t + first_t}; "
                          "use a smaller self_loop or smaller weights", kind="overflow")
-    values = dict(zip(present, table.tolist()))
-    columns = [range(first_t, first_t + len(trace.x)),
-               *(values.get(name, repeat(None)) for name in STEP_FIELDS[1:])]
-    return [dict(zip(STEP_FIELDS, row)) for row in zip(*columns)]
+    # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
+    i, f, o, z, c, y = ([v + 0.0 for v in values] if values is not None else repeat(None)
+                        for values in (trace.input_gate, trace.forget_gate, trace.output_gate,
+                                       trace.cell_input, trace.cell, trace.output))
+    return [{"t": t, "x": x + 0.0, "input_gate": i_t, "forget_gate": f_t, "output_gate": o_t,
+             "cell_input": z_t, "cell": c_t, "output": y_t}
+            for t, x, i_t, f_t, o_t, z_t, c_t, y_t in zip(count(first_t), tape, i, f, o, z, c, y)]
+
+
+def _run(req: RunRequest | StepRequest, tape: list[float], schedules: dict, c0: float, h0: float):
+    return run_one(tape, *_weights(req), variant=req.variant, squash=req.squash,
+                   self_loop=req.self_loop, schedules=schedules, c0=c0, h0=h0)
 
 
 def run(req: RunRequest) -> bytes:
     """POST /api/run: the whole trace as JSON bytes."""
     _check(req, len(req.tape))
-    schedules = {g: np.asarray(s, dtype=float).reshape(-1, 1, 1) for g, s in _schedules(req).items()}
-    trace = model.run(
-        np.asarray(req.tape, dtype=float).reshape(-1, 1, 1), _weights(req),
-        variant=req.variant, squash=req.squash, self_loop=req.self_loop, schedules=schedules,
-        c0=np.array([[req.c0]]), h0=np.array([[req.h0]]),
-    )
-    steps = _steps(trace, 1)
-    flow = (trace.error_flow()[:, 0, 0] + 0.0).tolist()
+    trace = _run(req, req.tape, _schedules(req), req.c0, req.h0)
+    steps = _steps(trace, req.tape, 1)
+    flow = [v + 0.0 for v in trace.error_flow()]
     return orjson.dumps({"variant": req.variant, "squash": req.squash,
                          "steps": steps, "error_flow": flow})
 
@@ -98,13 +96,9 @@ def run(req: RunRequest) -> bytes:
 def step(req: StepRequest) -> bytes:
     """POST /api/step: one step from a given state, as JSON bytes."""
     _check(req, None)
-    schedules = {g: np.array([[[v]]]) for g, v in _schedules(req).items()}
-    trace = model.run(
-        np.array([[[req.x]]]), _weights(req), variant=req.variant, squash=req.squash,
-        self_loop=req.self_loop, schedules=schedules,
-        c0=np.array([[req.state.c]]), h0=np.array([[req.state.h]]),
-    )
-    return orjson.dumps(_steps(trace, req.t)[0])
+    schedules = {g: [v] for g, v in _schedules(req).items()}
+    trace = _run(req, [req.x], schedules, req.state.c, req.state.h)
+    return orjson.dumps(_steps(trace, [req.x], req.t)[0])
 
 
 assert tuple(SCHEMA_ROW.values()) == ROWS

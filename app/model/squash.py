@@ -66,12 +66,24 @@ def sigmoid_float(v: float) -> float:
     return 0.5 * math.tanh(0.5 * v) + 0.5
 
 
-# g and h of each squash for one float (plain floats are far quicker than 1x1 arrays).
-SCALAR: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
-    "identity": (float, float),
-    "tanh": (math.tanh, math.tanh),
-    "paper": (lambda v: 4.0 * sigmoid_float(v) - 2.0, lambda v: 2.0 * sigmoid_float(v) - 1.0),
-    "logistic": (sigmoid_float, float),
+def _sigmoid_prime_float(v: float) -> float:
+    s = sigmoid_float(v)
+    return s * (1.0 - s)
+
+
+def _one(v: float) -> float:
+    return 1.0
+
+
+# g, h and h' of each squash for one float, by the same formulas as the array versions
+# (plain floats are far quicker than 1x1 arrays).
+Float = Callable[[float], float]
+SCALAR: dict[str, tuple[Float, Float, Float]] = {
+    "identity": (float, float, _one),
+    "tanh": (math.tanh, math.tanh, lambda v: 1.0 - math.tanh(v) ** 2),
+    "paper": (lambda v: 4.0 * sigmoid_float(v) - 2.0, lambda v: 2.0 * sigmoid_float(v) - 1.0,
+              lambda v: 2.0 * _sigmoid_prime_float(v)),
+    "logistic": (sigmoid_float, float, _one),
 }
 
 

@@ -1,0 +1,109 @@
+"""One cell, one sequence, on plain Python floats: the classroom's view of `cell.run`.
+
+The same equations as the array code in `cell`, with the same operations in the same
+order (net = (x*wx + b) + y_{t-1}*wh [+ wc*c], then squash, then the state update). For a
+single cell a dozen tiny NumPy calls per step cost far more than the arithmetic; on
+floats a 12-step run takes a few microseconds, so the server's cost is the framework's.
+"""
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .squash import SCALAR, sigmoid_float
+
+I, F, G, O = range(4)  # weight rows, in PyTorch's order: input, forget, cell input, output
+
+
+@dataclass(frozen=True)
+class OneCellRun:
+    """Every step's values as lists of T floats. Gates the variant lacks are None (the
+    1997 cell reports its forget gate as the constant self-loop weight); for rnn, cell and
+    output are both h_t. `net` holds the four net inputs, one list of T each, rows in
+    weight order (0 where a gate was scheduled); `loop` is d c_t / d c_{t-1} along the self-loop."""
+
+    input_gate: list[float] | None
+    forget_gate: list[float] | None
+    output_gate: list[float] | None
+    cell_input: list[float] | None
+    cell: list[float]
+    output: list[float]
+    net: list[list[float]]
+    loop: list[float]
+
+    def error_flow(self) -> list[float]:
+        """The factor by which an error at the last stored value is scaled on reaching
+        each step's stored value: products of `loop` from the end; the last entry is 1."""
+        flow = [1.0] * len(self.loop)
+        factor = 1.0
+        for t in range(len(self.loop) - 1, 0, -1):
+            factor *= self.loop[t]
+            flow[t - 1] = factor
+        return flow
+
+
+def run_one(
+    tape: Sequence[float],
+    w_x: Sequence[float],
+    w_h: Sequence[float],
+    b: Sequence[float],
+    w_c: Sequence[float],
+    *,
+    variant: str = "lstm1997",
+    squash: str = "identity",
+    self_loop: float = 1.0,
+    schedules: dict[str, Sequence[float]] | None = None,
+    c0: float = 0.0,
+    h0: float = 0.0,
+) -> OneCellRun:
+    """Step one cell along `tape`. w_x, w_h, b, w_c hold four weights each, rows in the
+    order input, forget, cell input, output (w_c: peepholes, `peephole` only).
+    `schedules` maps a gate to one activation per step; those gates ignore their weights."""
+    if variant == "rnn":
+        return _run_rnn(tape, w_x[G], w_h[G], b[G], squash, self_loop, h0)
+    schedules = schedules or {}
+    has_forget = variant != "lstm1997"
+    sched_i, sched_f, sched_o = (schedules.get(name) for name in ("input", "forget", "output"))
+    g, h, _ = SCALAR[squash]
+    sigmoid = sigmoid_float
+    peep = variant == "peephole" and any(w_c)
+    feedback = any(w_h)  # skip y*0 terms: an overflowed y would turn them into NaN
+    (wx_i, wx_f, wx_g, wx_o), (wh_i, wh_f, wh_g, wh_o) = w_x, w_h
+    (b_i, b_f, b_g, b_o), (wc_i, wc_f, _, wc_o) = b, w_c
+    c, y = c0, h0
+    rows = []
+    for t, x in enumerate(tape):
+        n_i, n_f, n_g, n_o = x * wx_i + b_i, x * wx_f + b_f, x * wx_g + b_g, x * wx_o + b_o
+        if feedback:
+            n_i, n_f, n_g, n_o = n_i + y * wh_i, n_f + y * wh_f, n_g + y * wh_g, n_o + y * wh_o
+        if peep:
+            n_i, n_f = n_i + wc_i * c, n_f + wc_f * c  # input and forget gates see c_{t-1}
+        i = sigmoid(n_i) if sched_i is None else sched_i[t]
+        f = (sigmoid(n_f) if sched_f is None else sched_f[t]) if has_forget else self_loop
+        loop = self_loop * f if has_forget else self_loop
+        z = g(n_g)
+        c = loop * c + i * z
+        if peep and sched_o is None:
+            n_o += wc_o * c  # the output gate sees c_t
+        o = sigmoid(n_o) if sched_o is None else sched_o[t]
+        y = o * h(c)
+        rows.append((i, f, o, z, c, y, loop, n_i, n_f, n_g, n_o))
+    i, f, o, z, c, y, loop, *nets = map(list, zip(*rows)) if rows else [[]] * 11
+    for gate, row in (("input", I), ("forget", F), ("output", O)):
+        if gate in schedules:
+            nets[row] = [0.0] * len(tape)
+    return OneCellRun(i, f if has_forget else loop, o, z, c, y, nets, loop)
+
+
+def _run_rnn(tape, wx, wh, b, squash, self_loop, h0) -> OneCellRun:
+    """h_t = act(w*h_{t-1} + x_t*wx + b + h_{t-1}*wh); act is the squash's h."""
+    _, act, act_prime = SCALAR[squash]
+    hidden, nets, loops = [], [], []
+    h = h0
+    for x in tape:
+        n = self_loop * h + (x * wx + b) + h * wh
+        h = act(n)
+        hidden.append(h)
+        nets.append(n)
+        loops.append(self_loop * act_prime(n))
+    zeros = [0.0] * len(nets)
+    return OneCellRun(None, None, None, None, hidden, hidden, [zeros, zeros, nets, zeros], loops)
