@@ -2,7 +2,8 @@
 
 Measures the first load (bytes over the wire, first contentful paint, first full render;
 the browser's cache disabled, the server and browser warmed by one load, median of three)
-and the latency from a slider's `input` event to the new stored value on screen.
+and the latency from a slider's `input` event to the new stored value on screen (the
+page's own run), to the frame that paints it, and to the server's answer drawn.
 
     .venv/bin/python bench/page_bench.py [--url http://127.0.0.1:8000] [--drags 60] [--json]
 """
@@ -23,8 +24,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # One drag: set the slider, fire `input`; note when #cell-value holds the new number
-# (the DOM is updated) and when the frame that paints it starts (requestAnimationFrame
-# after the change; in headless Chromium frames are not tied to a 60 Hz display).
+# (the DOM is updated: the page draws its own run of the cell at once), when the frame
+# that paints it starts (requestAnimationFrame after the change; in headless Chromium
+# frames are not tied to a 60 Hz display), and when the server's answer is drawn
+# (body[data-run] back to "server": the round trip that confirms the page's run).
 DRAG = """async ([value]) => {
   const slider = document.getElementById("gate-input");
   const shown = document.getElementById("cell-value");
@@ -36,11 +39,19 @@ DRAG = """async ([value]) => {
     });
     watch.observe(shown, { childList: true, characterData: true, subtree: true });
   });
+  const confirmed = new Promise((resolve) => {
+    const watch = new MutationObserver(() => {
+      if (document.body.dataset.run !== "server") return;
+      watch.disconnect();
+      resolve(performance.now());
+    });
+    watch.observe(document.body, { attributes: true, attributeFilter: ["data-run"] });
+  });
   const start = performance.now();
   slider.value = value;
   slider.dispatchEvent(new Event("input", { bubbles: true }));
-  const [dom, frame] = await changed;
-  return [dom - start, frame - start];
+  const [[dom, frame], server] = await Promise.all([changed, confirmed]);
+  return [dom - start, frame - start, server - start];
 }"""
 
 
@@ -81,7 +92,7 @@ def slider_latency(browser, url: str, drags: int) -> list[float]:
     values = [0.2 + (k % 70) / 100 for k in range(drags)]
     samples = [page.evaluate(DRAG, [v]) for v in values]
     page.close()
-    return [dom for dom, _ in samples], [frame for _, frame in samples]
+    return tuple(list(column) for column in zip(*samples))
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -95,11 +106,12 @@ def measure(url: str, drags: int) -> dict:
         first_load(browser, url)  # warm the server (templates, imports) and the browser itself
         loads = sorted((first_load(browser, url) for _ in range(3)), key=lambda r: r["fcp_ms"])
         load = loads[1]  # the median of three
-        dom, frame = slider_latency(browser, url, drags)
+        dom, frame, server = slider_latency(browser, url, drags)
         browser.close()
     return {**load, "drags": drags, "slider_median_ms": statistics.median(dom),
             "slider_p95_ms": percentile(dom, 0.95), "slider_max_ms": max(dom),
-            "frame_median_ms": statistics.median(frame), "frame_p95_ms": percentile(frame, 0.95)}
+            "frame_median_ms": statistics.median(frame), "frame_p95_ms": percentile(frame, 0.95),
+            "server_median_ms": statistics.median(server), "server_p95_ms": percentile(server, 0.95)}
 
 
 def table(r: dict) -> str:
@@ -111,6 +123,8 @@ def table(r: dict) -> str:
         ("slider input to stored value on screen, p95", f"{r['slider_p95_ms']:.2f} ms", "< 8 ms"),
         ("slider input to the frame that paints it, median / p95",
          f"{r['frame_median_ms']:.2f} / {r['frame_p95_ms']:.2f} ms", ""),
+        ("slider input to the server's confirming answer drawn, median / p95",
+         f"{r['server_median_ms']:.2f} / {r['server_p95_ms']:.2f} ms", ""),
     ]
     return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
 

@@ -1,6 +1,7 @@
 // The API client: request bodies are pure functions of the state; only the newest
 // answer is ever delivered (older requests are aborted or dropped), and a lost server
 // is retried with back-off while the page keeps what it shows.
+import { runLocally } from "./cell.js";
 import { gatesOf } from "./config.js";
 import { effectiveSchedule } from "./state.js";
 
@@ -12,6 +13,13 @@ export function cellRunBody(state) {
 
 export function rnnRunBody(state) {
   return { variant: "rnn", squash: state.squash, tape: state.tape, self_loop: state.rnnSelfLoop };
+}
+
+/** The page's own runs of `state` ({cell, rnn}, marked provisional), or null. */
+export function localRuns(state) {
+  const cell = runLocally(cellRunBody(state));
+  const rnn = runLocally(rnnRunBody(state));
+  return cell && rnn ? { cell, rnn, provisional: true } : null;
 }
 
 export class RequestError extends Error {
@@ -45,16 +53,26 @@ export class CellClient {
     this.answers = new Map(); // request body -> answer, for the last answered bodies
     this.pendingKey = null;
     this.retryTimer = null;
+    this.sendTimer = null;
+    this.nextBodies = null;
     this.retryDelay = 500;
+    this.online = true; // until a request fails
   }
 
-  /** Ask for the runs of `state`; returns false when nothing needed asking. */
+  /**
+   * Ask for the runs of `state`; returns false when nothing needed asking. The request
+   * leaves in a task of its own, after the page has drawn its own run of the cell.
+   */
   request(state) {
     const bodies = [JSON.stringify(cellRunBody(state)), JSON.stringify(rnnRunBody(state))];
     const key = bodies.join("\n");
     if (key === this.pendingKey) return false;
     this.pendingKey = key;
-    this.send(bodies);
+    this.nextBodies = bodies;
+    this.sendTimer ??= setTimeout(() => {
+      this.sendTimer = null;
+      this.send(this.nextBodies);
+    });
     return true;
   }
 
@@ -69,6 +87,7 @@ export class CellClient {
       if (generation !== this.generation) return; // a newer request superseded this one
       this.answers = new Map([[bodies[0], cell], [bodies[1], rnn]]);
       this.retryDelay = 500;
+      this.online = true;
       this.onStatus("online");
       this.onResult({ cell, rnn });
     } catch (error) {
@@ -78,6 +97,7 @@ export class CellClient {
         this.onStatus("error", error);
         return;
       }
+      this.online = false;
       this.onStatus("offline", error);
       this.retryTimer = setTimeout(() => this.send(bodies), this.retryDelay);
       this.retryDelay = Math.min(this.retryDelay * 2, 4000);

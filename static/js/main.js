@@ -1,6 +1,6 @@
 // One flow for every control: event -> change the state -> write the URL -> ask the
 // server -> render. Every view draws from the state and the newest answer only.
-import { CellClient } from "./api.js";
+import { CellClient, localRuns } from "./api.js";
 import { TimelineChart } from "./chart.js";
 import { CompareView } from "./compare.js";
 import { Controls } from "./controls.js";
@@ -17,15 +17,22 @@ import { TrainPanel } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
 const { state, problems, hasTape } = deserialize(location.hash);
-let result = null; // the newest {cell, rnn} answer
+let result = null; // the newest {cell, rnn}: the server's answer, or the page's own run before it
+let confirmed = null; // the server's newest answer
 let playing = null; // the playback timer, while playing
 
 function change(mutate) {
   mutate(state);
   saveToUrlSoon();
-  // With a request under way only the controls move now; the views redraw on the answer.
-  if (client.request(state)) renderControls();
-  else render();
+  if (!client.request(state)) return render();
+  // A new run is on its way. While the server is reachable the page computes the same run
+  // itself and draws it at once; the server's answer then confirms it. Offline, only the
+  // controls move, and the views keep what the server last said.
+  const predicted = client.online ? localRuns(state) : null;
+  if (predicted) {
+    result = predicted;
+    render();
+  } else renderControls();
 }
 
 /** Move to a step, unless a lesson asks for a prediction on the way. */
@@ -68,10 +75,16 @@ const training = new TrainPanel({ change });
 const teacher = new TeacherDialog($("teacher-dialog"), { getState: () => state, getLessons: () => lessons.list });
 const client = new CellClient({
   onResult(answer) {
-    result = answer;
+    result = confirmed = answer;
     render();
   },
-  onStatus: showConnection,
+  onStatus(status, detail) {
+    showConnection(status, detail);
+    if (status !== "online" && result !== confirmed) {
+      result = confirmed; // a run the server did not confirm leaves the screen
+      render();
+    }
+  },
 });
 
 /** The answer for the current state's tape, or null while a new length is on its way. */
@@ -97,6 +110,7 @@ function render() {
   renderControls();
   const fresh = freshResult();
   if (!fresh) return;
+  document.body.dataset.run = fresh.provisional ? "page" : "server"; // who computed what is shown
   const step = fresh.cell.steps[state.step - 1];
   $("cell-value").textContent = fmt(step.cell);
   $("output-value").textContent = fmt(step.output);

@@ -1,0 +1,96 @@
+"""The page's own copy of the one-cell run (static/js/cell.js), which draws a drag before
+the server answers, must give what the server gives: bit for bit with the identity
+squashing (the classroom default; only +, * and the tape's own values), and within 1e-12
+with tanh, the paper's and the logistic squashing (JavaScript's Math.tanh and C's tanh
+may differ in the last bit). And the page shows its own run at once, then the server's."""
+
+import json
+import math
+import urllib.request
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from tests.page_helpers import TAPE, open_fresh, set_slider, shown
+
+pytestmark = pytest.mark.browser
+
+RUN_LOCALLY = """async (bodies) => {
+  const { runLocally } = await import("/static/js/cell.js");
+  return bodies.map((body) => runLocally(body));
+}"""
+STEP_FIELDS = ("t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
+
+
+def server_run(server: str, body: dict) -> dict:
+    request = urllib.request.Request(f"{server}/api/run", json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def page_bodies(rng: np.random.Generator, count: int) -> list[dict]:
+    """Bodies of the kind the page sends: every gate scheduled, or the RNN."""
+    gates_of = {"lstm1997": ("input", "output"), "forget": ("input", "forget", "output"),
+                "peephole": ("input", "forget", "output"), "rnn": ()}
+    bodies = []
+    for k in range(count):
+        variant = list(gates_of)[k % 4]
+        squash = ("identity", "tanh", "paper", "logistic")[(k // 4) % 4]
+        steps = int(rng.choice([1, 12, 12, 40, 200]))
+        tape = [round(float(v), int(rng.integers(1, 6))) for v in rng.uniform(-5, 5, steps)]
+        gates = {g: [float(v) if rng.random() < 0.7 else float(round(v)) for v in rng.uniform(0, 1, steps)]
+                 for g in gates_of[variant]}
+        bodies.append({"variant": variant, "squash": squash, "tape": tape, "gates": gates,
+                       "self_loop": round(float(rng.uniform(0, 1.2)), 3)})
+    return bodies
+
+
+def test_the_pages_run_equals_the_servers(page, live_server):
+    open_fresh(page, live_server)
+    bodies = page_bodies(np.random.default_rng(7), 96)
+    bodies.append({"tape": [round(math.sin(k), 3) for k in range(1000)],  # the longest tape
+                   "gates": {"input": [float(k % 7 == 0) for k in range(1000)],
+                             "output": [float(k % 5 == 0) for k in range(1000)]}})
+    local = page.evaluate(RUN_LOCALLY, bodies)
+    for body, mine in zip(bodies, local):
+        theirs = server_run(live_server, body)
+        assert mine is not None, body
+        assert [list(s) for s in mine["steps"]] == [list(STEP_FIELDS)] * len(body["tape"])
+        exact = body.get("squash", "identity") == "identity"
+        for name in STEP_FIELDS:
+            for a, b in zip((s[name] for s in mine["steps"]), (s[name] for s in theirs["steps"])):
+                assert a == b if exact or a is None else a == pytest.approx(b, rel=1e-12, abs=1e-12), \
+                    (body["variant"], body.get("squash"), name)
+        if exact:
+            assert mine["error_flow"] == theirs["error_flow"]
+        else:
+            assert mine["error_flow"] == pytest.approx(theirs["error_flow"], rel=1e-12, abs=1e-12)
+
+
+def test_the_page_leaves_to_the_server_what_its_copy_does_not_cover(page, live_server):
+    open_fresh(page, live_server)
+    bodies = [
+        {"tape": [1.0], "gates": {"input": [1.0]}},  # output gate computed from weights
+        {"tape": [1.0], "gates": {"input": [1.0], "output": [1.0]}, "weights": {"cell": {"wx": 2}}},
+        {"tape": [1.0], "gates": {"input": [1.0], "output": [1.0]}, "c0": 0.5},
+        {"tape": [100.0] * 1000, "self_loop": 3.0, "variant": "rnn"},  # overflows (and out of range)
+    ]
+    assert page.evaluate(RUN_LOCALLY, bodies) == [None] * len(bodies)
+
+
+def test_a_drag_is_drawn_at_once_and_then_confirmed(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    held = []
+    page.route("**/api/run", lambda route: held.append(route))  # the server "is slow"
+    set_slider(page, "Input gate", 1)
+    # Drawn from the page's own run while the server's answer is still held back.
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    assert page.evaluate("document.body.dataset.run") == "page"
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute("**/api/run")
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
