@@ -2,7 +2,7 @@
 steps one cell, so it calls the model's one-cell float path (`model.one_cell`), which
 `model.run` itself uses for one cell."""
 
-from itertools import count, repeat
+from itertools import count
 from math import isfinite
 
 import orjson
@@ -70,12 +70,14 @@ def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
         raise FieldError("self_loop", f"the stored value overflowed at step {t + first_t}; "
                          "use a smaller self_loop or smaller weights", kind="overflow")
     # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
-    i, f, o, z, c, y = ([v + 0.0 for v in values] if values is not None else repeat(None)
-                        for values in (trace.input_gate, trace.forget_gate, trace.output_gate,
-                                       trace.cell_input, trace.cell, trace.output))
-    return [{"t": t, "x": x + 0.0, "input_gate": i_t, "forget_gate": f_t, "output_gate": o_t,
-             "cell_input": z_t, "cell": c_t, "output": y_t}
-            for t, x, i_t, f_t, o_t, z_t, c_t, y_t in zip(count(first_t), tape, i, f, o, z, c, y)]
+    if trace.input_gate is None:  # rnn: no gates, no cell input; h_t is both cell and output
+        return [{"t": t, "x": x + 0.0, "input_gate": None, "forget_gate": None, "output_gate": None,
+                 "cell_input": None, "cell": h + 0.0, "output": h + 0.0}
+                for t, x, h in zip(count(first_t), tape, trace.cell)]
+    return [{"t": t, "x": x + 0.0, "input_gate": i + 0.0, "forget_gate": f + 0.0, "output_gate": o + 0.0,
+             "cell_input": z + 0.0, "cell": c + 0.0, "output": y + 0.0}
+            for t, x, i, f, o, z, c, y in zip(count(first_t), tape, trace.input_gate, trace.forget_gate,
+                                              trace.output_gate, trace.cell_input, trace.cell, trace.output)]
 
 
 def _run(req: RunRequest | StepRequest, tape: list[float], schedules: dict, c0: float, h0: float):

@@ -6,16 +6,14 @@ single cell a dozen tiny NumPy calls per step cost far more than the arithmetic;
 floats a 12-step run takes a few microseconds, so the server's cost is the framework's.
 """
 
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .squash import SCALAR, sigmoid_float
 
 I, F, G, O = range(4)  # weight rows, in PyTorch's order: input, forget, cell input, output
 
 
-@dataclass(frozen=True)
-class OneCellRun:
+class OneCellRun(NamedTuple):
     """Every step's values as lists of T floats. Gates the variant lacks are None (the
     1997 cell reports its forget gate as the constant self-loop weight); for rnn, cell and
     output are both h_t. `net` holds the four net inputs, one list of T each, rows in
@@ -62,7 +60,7 @@ def run_one(
         return _run_rnn(tape, w_x[G], w_h[G], b[G], squash, self_loop, h0)
     schedules = schedules or {}
     has_forget = variant != "lstm1997"
-    sched_i, sched_f, sched_o = (schedules.get(name) for name in ("input", "forget", "output"))
+    sched_i, sched_f, sched_o = schedules.get("input"), schedules.get("forget"), schedules.get("output")
     g, h, _ = SCALAR[squash]
     sigmoid = sigmoid_float
     peep = variant == "peephole" and any(w_c)

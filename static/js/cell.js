@@ -32,7 +32,9 @@ export function runLocally(body) {
   const functions = SQUASH[squash];
   if (!names || !functions || body.weights || body.c0 || body.h0) return null;
   if (names.some((gate) => !gates[gate] || gates[gate].length !== tape.length)) return null;
-  const run = variant === "rnn" ? rnnSteps(tape, w, functions) : cellSteps(tape, w, gates, variant, functions);
+  const run = variant === "rnn"
+    ? rnnSteps(tape, w, functions)
+    : cellSteps(tape, w, gates, variant, functions);
   if (!run.steps.every((s) => Number.isFinite(s.cell) && Number.isFinite(s.output))) return null;
   return { variant, squash, steps: run.steps, error_flow: errorFlow(run.loops) };
 }
