@@ -68,6 +68,7 @@ export class CellClient {
     const key = bodies.join("\n");
     if (key === this.pendingKey) return false;
     this.pendingKey = key;
+    this.supersede(); // from now on an answer to an older request is dropped
     this.nextBodies = bodies;
     this.sendTimer ??= setTimeout(() => {
       this.sendTimer = null;
@@ -76,11 +77,16 @@ export class CellClient {
     return true;
   }
 
-  async send(bodies) {
-    const generation = ++this.generation;
+  supersede() {
+    this.generation++;
     this.controller?.abort();
-    const controller = (this.controller = new AbortController());
     clearTimeout(this.retryTimer);
+  }
+
+  async send(bodies) {
+    this.supersede(); // a retry, or the request asked for just before
+    const generation = this.generation;
+    const controller = (this.controller = new AbortController());
     try {
       const ask = (body) => this.answers.get(body) ?? postJSON("/api/run", body, controller.signal);
       const [cell, rnn] = await Promise.all(bodies.map(ask));
