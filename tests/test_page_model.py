@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from app.model import SQUASHES, VARIANTS
+from app.model.cell import gates_of
 from tests.page_helpers import TAPE, open_fresh, set_slider, shown
 
 pytestmark = pytest.mark.browser
@@ -32,16 +34,15 @@ def server_run(server: str, body: dict) -> dict:
 
 def page_bodies(rng: np.random.Generator, count: int) -> list[dict]:
     """Bodies of the kind the page sends: every gate scheduled, or the RNN."""
-    gates_of = {"lstm1997": ("input", "output"), "forget": ("input", "forget", "output"),
-                "peephole": ("input", "forget", "output"), "rnn": ()}
+    squashes = sorted(SQUASHES)
     bodies = []
     for k in range(count):
-        variant = list(gates_of)[k % 4]
-        squash = ("identity", "tanh", "paper", "logistic")[(k // 4) % 4]
+        variant = VARIANTS[k % len(VARIANTS)]
+        squash = squashes[(k // len(VARIANTS)) % len(squashes)]
         steps = int(rng.choice([1, 12, 12, 40, 200]))
         tape = [round(float(v), int(rng.integers(1, 6))) for v in rng.uniform(-5, 5, steps)]
         gates = {g: [float(v) if rng.random() < 0.7 else float(round(v)) for v in rng.uniform(0, 1, steps)]
-                 for g in gates_of[variant]}
+                 for g in gates_of(variant)}
         bodies.append({"variant": variant, "squash": squash, "tape": tape, "gates": gates,
                        "self_loop": round(float(rng.uniform(0, 1.2)), 3)})
     return bodies

@@ -83,8 +83,8 @@ export class CellClient {
     clearTimeout(this.retryTimer);
   }
 
+  /** Send `bodies` (superseded already by request(), or a retry of them). */
   async send(bodies) {
-    this.supersede(); // a retry, or the request asked for just before
     const generation = this.generation;
     const controller = (this.controller = new AbortController());
     try {

@@ -3,6 +3,7 @@
 // only (every gate scheduled, default weights, or the plain RNN) and follows
 // app/model/one_cell.py operation for operation; the server's answer still arrives,
 // confirms it and is what stays on screen. A browser test compares the two.
+import { CONFIG, gatesOf } from "./config.js";
 
 const sigmoid = (v) => 0.5 * Math.tanh(0.5 * v) + 0.5;
 const same = (v) => v;
@@ -19,8 +20,6 @@ const SQUASH = {
   paper: [(v) => 4.0 * sigmoid(v) - 2.0, (v) => 2.0 * sigmoid(v) - 1.0, (v) => 2.0 * logisticSlope(v)],
   logistic: [sigmoid, same, one],
 };
-const GATES_OF = { lstm1997: ["input", "output"], forget: ["input", "forget", "output"],
-  peephole: ["input", "forget", "output"], rnn: [] };
 
 /**
  * The answer POST /api/run gives for `body`, or null for a body this copy does not
@@ -28,9 +27,9 @@ const GATES_OF = { lstm1997: ["input", "output"], forget: ["input", "forget", "o
  */
 export function runLocally(body) {
   const { variant = "lstm1997", squash = "identity", tape, gates = {}, self_loop: w = 1.0 } = body;
-  const names = GATES_OF[variant];
+  const names = gatesOf(variant);
   const functions = SQUASH[squash];
-  if (!names || !functions || body.weights || body.c0 || body.h0) return null;
+  if (!CONFIG.variants.includes(variant) || !functions || body.weights || body.c0 || body.h0) return null;
   if (names.some((gate) => !gates[gate] || gates[gate].length !== tape.length)) return null;
   const run = variant === "rnn"
     ? rnnSteps(tape, w, functions)
