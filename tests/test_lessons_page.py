@@ -339,6 +339,27 @@ def test_a_link_too_long_for_a_qr_code_is_said(page, live_server):
 
 # ---- keyboard alone ---------------------------------------------------------------------
 
+ANSWER_THEN_LOOK = """() => {
+  document.getElementById("predict-guess").value = "0";
+  document.getElementById("predict").requestSubmit();
+  return document.activeElement.id;  // in the same task: before the browser draws again
+}"""
+
+
+@pytest.mark.parametrize(("hide", "focused"), [("", "step-forward"), ("&hide=playback", "lesson")])
+def test_answering_hands_the_keyboard_on_at_once(page, live_server, hide, focused):
+    """The verdict is shown in the task that takes the answer, so the next key may come
+    before the browser draws: focus must already be on a visible control by then."""
+    open_lesson(page, live_server, "write", hide)
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#predict-guess")).to_be_focused()
+    assert page.evaluate(ANSWER_THEN_LOOK) == focused
+    expect(page.locator("#predict-feedback")).to_have_attribute("data-result", "right")
+    page.keyboard.press("ArrowRight")  # on to step 3's question
+    expect(page.locator("#predict-guess")).to_be_focused()
+    expect(page.locator("#predict-prompt")).to_contain_text("step 3")
+
+
 def test_keyboard_alone_runs_lesson_1(page, live_server, client):
     truth = answers(client, "write")
     page.goto(live_server)

@@ -116,8 +116,21 @@ export class LessonPanel {
     this.revealing = entry;
     this.feedback = null;
     this.showFeedback();
-    $("predict").hidden = true;
+    this.hidePrompt();
     this.onAnswer(entry);
+  }
+
+  /** Hide the question. If it had the keyboard, hand it to "Step forward" (the next thing
+   *  to do), or to the lesson itself when a teacher has hidden that button: left on the
+   *  hidden field, keys would go nowhere until the browser next draws. */
+  hidePrompt() {
+    const form = $("predict");
+    const hadFocus = form.contains(document.activeElement);
+    form.hidden = true;
+    if (!hadFocus) return;
+    const next = $("step-forward");
+    if (next.checkVisibility()) next.focus();
+    else $("lesson").focus();
   }
 
   /** Say whether the answer to `entry` was right, from the run now on screen. */
@@ -180,7 +193,7 @@ export class LessonPanel {
     $("lesson-progress").textContent = k < 0 ? "" : t("lesson.progress", { n: k + 1, total: this.list.length });
     if (this.asking && state.step >= this.asking.at) {
       this.asking = null;
-      $("predict").hidden = true;
+      this.hidePrompt();
     }
     const entry = this.revealing;
     if (entry && state.step >= entry.at && runMatches(state, cell, entry.at)) {
