@@ -124,15 +124,15 @@ def run(
         raise ValueError(f"variant {variant!r} has no gate {sorted(unknown)}")
     c0 = np.zeros((B, H)) if c0 is None else np.asarray(c0, dtype=float)
     h0 = np.zeros((B, H)) if h0 is None else np.asarray(h0, dtype=float)
+    setup = _Setup(variant, SQUASHES[squash], float(self_loop), weights, schedules, c0, h0)
+    if B == H == x.shape[2] == 1:
+        return _run_one_cell(setup, x)  # forms its own net inputs, on floats
     # The part of every net input that comes from this step's input: all steps at once.
     net_x = (x @ weights.w_x.transpose(2, 0, 1).reshape(-1, 4 * H)).reshape(T, B, 4, H)
     net_x += weights.b
-    setup = _Setup(variant, SQUASHES[squash], float(self_loop), weights, schedules, net_x, c0, h0)
-    if B == H == x.shape[2] == 1:
-        return _run_one_cell(setup, x)
     path = _run_rnn if variant == "rnn" else _run_closed if setup.feedback() else _run_open
     with np.errstate(over="ignore", invalid="ignore"):  # callers check for non-finite values
-        return path(setup, x)
+        return path(setup, x, net_x)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,6 @@ class _Setup:
     self_loop: float
     weights: Weights
     schedules: dict[str, Array]
-    net_x: Array
     c0: Array
     h0: Array
 
@@ -163,9 +162,9 @@ class _Setup:
         )
 
 
-def _run_open(s: _Setup, x: Array) -> Trace:
-    """Fast path: no computed unit looks at the past, so only the state is stepped."""
-    net = s.net_x.copy()
+def _run_open(s: _Setup, x: Array, net: Array) -> Trace:
+    """Fast path: no computed unit looks at the past, so only the state is stepped.
+    `net` is this run's net_x, which is complete here and becomes the trace's net."""
     gate = {}
     for name in gates_of(s.variant):
         if name in s.schedules:
@@ -183,9 +182,9 @@ def _run_open(s: _Setup, x: Array) -> Trace:
     )
 
 
-def _run_closed(s: _Setup, x: Array) -> Trace:
+def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
     """General path: step by step, gates fed back from y_{t-1} and peepholes on c."""
-    T, B, _, H = s.net_x.shape
+    T, B, _, H = net_x.shape
     w_h = s.weights.w_h.transpose(2, 0, 1).reshape(H, 4 * H)
     peep = s.weights.w_c if s.variant == "peephole" else None
     has_forget = "forget" in gates_of(s.variant)
@@ -196,7 +195,7 @@ def _run_closed(s: _Setup, x: Array) -> Trace:
     c, y = s.c0, s.h0
     for t in range(T):
         n = net[t]
-        np.add(s.net_x[t], (y @ w_h).reshape(B, 4, H), out=n)
+        np.add(net_x[t], (y @ w_h).reshape(B, 4, H), out=n)
         if peep is not None:
             n[:, :2] += peep[:2] * c[:, None]  # input and forget gates see c_{t-1}
         act = sigmoid(n)
@@ -243,9 +242,9 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
     )
 
 
-def _run_rnn(s: _Setup, x: Array) -> Trace:
+def _run_rnn(s: _Setup, x: Array, net_x: Array) -> Trace:
     """h_t = act(w h_{t-1} + W_x x_t + W_h h_{t-1} + b), stepped one step at a time."""
-    T, B, _, H = s.net_x.shape
+    T, B, _, H = net_x.shape
     k = ROW["cell_input"]
     w_h = s.weights.w_h[k].T
     act, act_prime = s.squash.h, s.squash.h_prime
@@ -253,7 +252,7 @@ def _run_rnn(s: _Setup, x: Array) -> Trace:
     hidden = np.empty((T, B, H))
     h = s.h0
     for t in range(T):
-        n = s.self_loop * h + s.net_x[t, :, k] + h @ w_h
+        n = s.self_loop * h + net_x[t, :, k] + h @ w_h
         h = act(n)
         net[t, :, k], hidden[t] = n, h
     loop = s.self_loop * act_prime(net[:, :, k])
