@@ -50,15 +50,16 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
                                  f"is not used by the {req.variant} variant; leave it at its default")
 
 
-def _weights(req: RunRequest | StepRequest) -> tuple[list[float], ...]:
+def _weights(req: RunRequest | StepRequest) -> tuple[tuple[float, ...], ...]:
     """w_x, w_h, b, w_c: four weights each, in the model's row order."""
     if "weights" not in req.model_fields_set:
         return _DEFAULT
     rows = [getattr(req.weights, row) for row in SCHEMA_ROW]
-    return tuple([getattr(w, name) for w in rows] for name in ("wx", "wh", "b", "wc"))
+    return tuple(tuple(getattr(w, name) for w in rows) for name in ("wx", "wh", "b", "wc"))
 
 
-_DEFAULT = tuple([DEFAULT_WEIGHTS[row][name] for row in SCHEMA_ROW] for name in ("wx", "wh", "b", "wc"))
+# Shared by every request, so immutable: tuples, not lists.
+_DEFAULT = tuple(tuple(DEFAULT_WEIGHTS[row][name] for row in SCHEMA_ROW) for name in ("wx", "wh", "b", "wc"))
 
 
 def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
