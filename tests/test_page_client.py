@@ -9,7 +9,7 @@ from tests.page_helpers import open_fresh
 pytestmark = pytest.mark.browser
 
 RACE = """async () => {
-  const { CellClient } = await import("/static/js/api.js");
+  const { CellClient, runBodies } = await import("/static/js/api.js");
   const { defaultState } = await import("/static/js/state.js");
   const waiting = []; // one function per request sent: answer it
   window.fetch = (path, init) => new Promise((resolve) => {
@@ -25,9 +25,9 @@ RACE = """async () => {
   const newer = defaultState();
   newer.tape[0] = 2;
 
-  client.request(older);
+  client.request(runBodies(older));
   await nextTask(); // the older request has left
-  client.request(newer); // asked for; leaves in the next task
+  client.request(runBodies(newer)); // asked for; leaves in the next task
   for (const answer of waiting.splice(0)) answer(); // the older answer arrives first
   await nextTask(100);
   for (const answer of waiting.splice(0)) answer();

@@ -15,10 +15,15 @@ export function rnnRunBody(state) {
   return { variant: "rnn", squash: state.squash, tape: state.tape, self_loop: state.rnnSelfLoop };
 }
 
-/** The page's own runs of `state` ({cell, rnn}, marked provisional), or null. */
-export function localRuns(state) {
-  const cell = runLocally(cellRunBody(state));
-  const rnn = runLocally(rnnRunBody(state));
+/** The two runs the page shows for `state`: the cell's request body and the RNN's. */
+export function runBodies(state) {
+  return [cellRunBody(state), rnnRunBody(state)];
+}
+
+/** The page's own answers to runBodies ({cell, rnn}, marked provisional), or null. */
+export function localRuns([cellBody, rnnBody]) {
+  const cell = runLocally(cellBody);
+  const rnn = runLocally(rnnBody);
   return cell && rnn ? { cell, rnn, provisional: true } : null;
 }
 
@@ -60,11 +65,11 @@ export class CellClient {
   }
 
   /**
-   * Ask for the runs of `state`; returns false when nothing needed asking. The request
-   * leaves in a task of its own, after the page has drawn its own run of the cell.
+   * Ask for the runs of runBodies(state); returns false when nothing needed asking. The
+   * request leaves in a task of its own, after the page has drawn its own run of the cell.
    */
-  request(state) {
-    const bodies = [JSON.stringify(cellRunBody(state)), JSON.stringify(rnnRunBody(state))];
+  request(runs) {
+    const bodies = runs.map((body) => JSON.stringify(body));
     const key = bodies.join("\n");
     if (key === this.pendingKey) return false;
     this.pendingKey = key;

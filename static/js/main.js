@@ -1,6 +1,6 @@
 // One flow for every control: event -> change the state -> write the URL -> ask the
 // server -> render. Every view draws from the state and the newest answer only.
-import { CellClient, localRuns } from "./api.js";
+import { CellClient, localRuns, runBodies } from "./api.js";
 import { TimelineChart } from "./chart.js";
 import { CompareView } from "./compare.js";
 import { Controls } from "./controls.js";
@@ -24,11 +24,12 @@ let playing = null; // the playback timer, while playing
 function change(mutate) {
   mutate(state);
   saveToUrlSoon();
-  if (!client.request(state)) return render();
+  const bodies = runBodies(state);
+  if (!client.request(bodies)) return render();
   // A new run is on its way. While the server is reachable the page computes the same run
   // itself and draws it at once; the server's answer then confirms it. Offline, only the
   // controls move, and the views keep what the server last said.
-  const predicted = client.online ? localRuns(state) : null;
+  const predicted = client.online ? localRuns(bodies) : null;
   if (predicted) {
     result = predicted;
     render();
@@ -260,7 +261,7 @@ async function start() {
   if (state.lang && state.lang !== language()) await setLanguage(state.lang).catch(() => {});
   saveToUrl();
   render();
-  client.request(state);
+  client.request(runBodies(state));
   // A link with a lesson but no tape of its own loads the lesson's setup.
   if (state.lesson) openLesson(state.lesson, { apply: !hasTape });
 }
