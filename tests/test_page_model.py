@@ -4,9 +4,7 @@ squashing (the classroom default; only +, * and the tape's own values), and with
 with tanh, the paper's and the logistic squashing (JavaScript's Math.tanh and C's tanh
 may differ in the last bit). And the page shows its own run at once, then the server's."""
 
-import json
 import math
-import urllib.request
 
 import numpy as np
 import pytest
@@ -25,13 +23,6 @@ RUN_LOCALLY = """async (bodies) => {
 STEP_FIELDS = ("t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
 
 
-def server_run(server: str, body: dict) -> dict:
-    request = urllib.request.Request(f"{server}/api/run", json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
-
-
 def page_bodies(rng: np.random.Generator, count: int) -> list[dict]:
     """Bodies of the kind the page sends: every gate scheduled, or the RNN."""
     squashes = sorted(SQUASHES)
@@ -48,7 +39,7 @@ def page_bodies(rng: np.random.Generator, count: int) -> list[dict]:
     return bodies
 
 
-def test_the_pages_run_equals_the_servers(page, live_server):
+def test_the_pages_run_equals_the_servers(page, live_server, client):
     open_fresh(page, live_server)
     bodies = page_bodies(np.random.default_rng(7), 96)
     bodies.append({"tape": [round(math.sin(k), 3) for k in range(1000)],  # the longest tape
@@ -56,7 +47,7 @@ def test_the_pages_run_equals_the_servers(page, live_server):
                              "output": [float(k % 5 == 0) for k in range(1000)]}})
     local = page.evaluate(RUN_LOCALLY, bodies)
     for body, mine in zip(bodies, local):
-        theirs = server_run(live_server, body)
+        theirs = client.post("/api/run", json=body).json()
         assert mine is not None, body
         assert [list(s) for s in mine["steps"]] == [list(STEP_FIELDS)] * len(body["tape"])
         exact = body.get("squash", "identity") == "identity"
