@@ -9,6 +9,8 @@ import webbrowser
 
 from . import settings
 from .settings import BODY_TIMEOUT_DEFAULT, BODY_TIMEOUT_ENV, FRAME_ANCESTORS_ENV
+from .settings import ALLOWED_HOSTS_ENV, HEADER_TIMEOUT_DEFAULT, HEADER_TIMEOUT_ENV
+SHUTDOWN_TIMEOUT_ENV = "LSTM_LAB_SHUTDOWN_TIMEOUT"
 
 
 def serve_parser() -> argparse.ArgumentParser:
@@ -35,6 +37,15 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout-keep-alive", type=int, default=int(env("LSTM_LAB_TIMEOUT_KEEP_ALIVE", "5")),
                         help="seconds an idle keep-alive connection stays open "
                              "(env LSTM_LAB_TIMEOUT_KEEP_ALIVE; default 5)")
+    parser.add_argument("--shutdown-timeout", type=float, default=float(env(SHUTDOWN_TIMEOUT_ENV, "3")),
+                        metavar="SECONDS", help="on SIGTERM or Ctrl+C, seconds open requests (e.g. a "
+                        f"training run's event stream) get before they are cut (env {SHUTDOWN_TIMEOUT_ENV}; default 3)")
+    parser.add_argument("--header-timeout", default=env(HEADER_TIMEOUT_ENV, str(HEADER_TIMEOUT_DEFAULT)),
+                        metavar="SECONDS", help="seconds a connection may take to send a request's "
+                        f"headers before it is closed (env {HEADER_TIMEOUT_ENV}; default {HEADER_TIMEOUT_DEFAULT:g})")
+    parser.add_argument("--allowed-hosts", default=env(ALLOWED_HOSTS_ENV, ""), metavar="HOSTS",
+                        help="host names the server answers to, e.g. 'lab.school.example "
+                             f"192.168.1.20' (env {ALLOWED_HOSTS_ENV}; default: any; loopback always)")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     return parser
 
@@ -53,10 +64,13 @@ def _port_free(host: str, port: int) -> bool:
 def serve(argv: list[str]) -> int:
     import uvicorn
 
+    from .connections import GuardedProtocol
+
     args = serve_parser().parse_args(argv)
     # The app reads its settings from the environment, in this process and in every worker.
     os.environ[FRAME_ANCESTORS_ENV] = args.frame_ancestors
     os.environ[BODY_TIMEOUT_ENV] = args.body_timeout
+    os.environ[HEADER_TIMEOUT_ENV], os.environ[ALLOWED_HOSTS_ENV] = args.header_timeout, args.allowed_hosts
     try:
         settings.from_env()
     except settings.SettingsError as error:
@@ -76,7 +90,8 @@ def serve(argv: list[str]) -> int:
     # 0.2 s, at the same rate (docs/performance.md).
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
                 log_level="warning", server_header=False, limit_concurrency=args.limit_concurrency,
-                timeout_keep_alive=args.timeout_keep_alive, backlog=2048, loop="asyncio")
+                timeout_keep_alive=args.timeout_keep_alive, backlog=2048, loop="asyncio",
+                timeout_graceful_shutdown=args.shutdown_timeout, http=GuardedProtocol)
     return 0
 
 

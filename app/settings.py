@@ -9,6 +9,9 @@ from dataclasses import dataclass
 FRAME_ANCESTORS_ENV = "LSTM_LAB_FRAME_ANCESTORS"
 BODY_TIMEOUT_ENV = "LSTM_LAB_BODY_TIMEOUT"
 BODY_TIMEOUT_DEFAULT = 10.0  # seconds a client may take to send a request body
+HEADER_TIMEOUT_ENV = "LSTM_LAB_HEADER_TIMEOUT"
+HEADER_TIMEOUT_DEFAULT = 5.0  # seconds a connection may take to send a request's headers
+ALLOWED_HOSTS_ENV = "LSTM_LAB_ALLOWED_HOSTS"
 
 # scheme://host[:port], host a DNS name (optionally "*." for any subdomain), an IPv4
 # address or a bracketed IPv6 address. No path, query, quotes, spaces or semicolons:
@@ -53,6 +56,8 @@ def parse_timeout(text: str, source: str = f"{BODY_TIMEOUT_ENV} (--body-timeout)
 class Settings:
     frame_ancestors: tuple[str, ...] = ()  # origins allowed to embed the page; () = none
     body_timeout: float = BODY_TIMEOUT_DEFAULT  # seconds to receive a whole request body
+    header_timeout: float = HEADER_TIMEOUT_DEFAULT  # seconds to receive a request's headers
+    allowed_hosts: tuple[str, ...] = ()  # Host header values served; () = any
 
 
 def from_env(environ: dict | None = None) -> Settings:
@@ -60,4 +65,30 @@ def from_env(environ: dict | None = None) -> Settings:
     env = os.environ if environ is None else environ
     timeout = env.get(BODY_TIMEOUT_ENV, "").strip()
     return Settings(frame_ancestors=parse_origins(env.get(FRAME_ANCESTORS_ENV, "")),
-                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT)
+                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT,
+                    **connection_settings(env))
+
+
+def connection_settings(env) -> dict:
+    """header_timeout and allowed_hosts from `env`."""
+    header = env.get(HEADER_TIMEOUT_ENV, "").strip()
+    return {"header_timeout": parse_timeout(header, f"{HEADER_TIMEOUT_ENV} (--header-timeout)")
+            if header else HEADER_TIMEOUT_DEFAULT,
+            "allowed_hosts": parse_hosts(env.get(ALLOWED_HOSTS_ENV, ""))}
+
+
+_HOST = re.compile(rf"^(?:\*\.)?(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])$|^\*$")
+
+
+def parse_hosts(text: str) -> tuple[str, ...]:
+    """'lab.school.example, 192.168.1.20' -> host names (no port) the server answers to;
+    '*.school.example' allows subdomains. Raises SettingsError on anything else."""
+    hosts = []
+    for item in filter(None, re.split(r"[\s,]+", text.strip().lower())):
+        if not _HOST.match(item):
+            raise SettingsError(f"{ALLOWED_HOSTS_ENV} (--allowed-hosts): {item!r} is not a host "
+                                "name; give names or addresses without scheme or port, such as "
+                                "lab.school.example or 192.168.1.20, separated by spaces or commas")
+        if item not in hosts:
+            hosts.append(item)
+    return tuple(hosts)

@@ -12,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import config as cfg
+from ..connections import stopping
 from ..errors import FieldError
 from ..schemas import ErrorResponse
 from ..train.jobs import Busy, Job, JobManager
@@ -115,8 +116,8 @@ async def _stream(job: Job, request: Request):
         quiet_since = time.monotonic()
         while not job.done:
             await asyncio.sleep(STREAM_SECONDS)
-            if await request.is_disconnected():
-                return
+            if stopping() or await request.is_disconnected():
+                return  # the server is shutting down (the page reconnects), or the client left
             if job.version != seen and job.progress is not None and not job.done:
                 seen = job.version
                 quiet_since = time.monotonic()
