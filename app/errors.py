@@ -21,9 +21,9 @@ class FieldError(Exception):
 
 
 def field_path(loc: tuple) -> str:
-    """("body", "gates", "input", 3) -> "gates.input[3]"."""
+    """("body", "gates", "input", 3) -> "gates.input[3]"; ("query", "lang") -> "lang"."""
     path = ""
-    for part in loc[1:] if loc and loc[0] == "body" else loc:
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path") else loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "body"
 
