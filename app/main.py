@@ -3,10 +3,14 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.gzip import GZipMiddleware
 
 from . import __version__, config, errors, security, settings as runtime
 from .api import cell, lessons, pages, qr, train
+from . import static_files
 from .body_limit import BodyLimit
+from .head import HeadAsGet
+from .hosts import HostCheck
 from .paths import STATIC
 
 
@@ -16,6 +20,7 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     # (No /redoc: ReDoc fetches its logo from its own CDN.)
     app = FastAPIOffline(
         redoc_url=None,
+        redirect_slashes=False,  # a trailing-slash redirect would echo the request's Host
         title="LSTM Cell Lab",
         version=__version__,
         description="Step a 1997 gated memory cell (and its later variants) along an input tape.",
@@ -25,9 +30,15 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.include_router(lessons.router)
     app.include_router(qr.router)
     app.include_router(train.router)
+    app.mount(static_files.VERSIONED, static_files.Immutable(directory=STATIC), name="static-versioned")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(HeadAsGet)
+    if settings.allowed_hosts:
+        app.add_middleware(HostCheck, hosts=settings.allowed_hosts)
+    app.state.settings = settings
     security.install(app, settings)
     return app
 

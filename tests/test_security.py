@@ -222,3 +222,48 @@ def test_svg_and_png_export_run_under_the_policy(page, live_server):
             page.locator(f"#download-{kind}").click()
     page.wait_for_timeout(300)
     assert page.evaluate("window.__csp") == []
+
+
+# HEAD on every GET route, with the GET's headers and no body (monitors use HEAD).
+HEADS = ["/", "/healthz", "/api/lessons", "/api/lessons/hold", "/openapi.json",
+         "/static/js/main.js", "/api/qr?text=http%3A%2F%2Ftestserver%2F"]
+
+
+@pytest.mark.parametrize("path", HEADS)
+def test_head_answers_every_get_route(client, path):
+    get, head = client.get(path), client.head(path)
+    assert get.status_code == head.status_code == 200, (path, head.status_code)
+    assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    assert_secure(head)
+
+
+def test_trailing_slash_is_not_redirected_to_the_requests_host(client):
+    for path in ("/healthz/", "/api/lessons/", "/static", "/docs/"):
+        response = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+        assert "evil.example" not in response.headers.get("location", ""), path
+        assert response.status_code == 404 and response.json()["fields"] == ["path"]
+
+
+def test_allowed_hosts_refuse_other_host_headers():
+    client = TestClient(create_app(Settings(allowed_hosts=("lab.school.example", "*.lan.example"))))
+    for host, status in (("lab.school.example", 200), ("LAB.school.example:8000", 200),
+                         ("a.lan.example", 200), ("127.0.0.1:8000", 200), ("localhost", 200),
+                         ("[::1]:8000", 200), ("rebind.attacker.example", 400), ("", 400),
+                         ("lab.school.example.attacker.example", 400), ("lan.example", 400)):
+        response = client.get("/healthz", headers={"host": host})
+        assert response.status_code == status, host
+        if status == 400:
+            assert response.json()["fields"] == ["host"]
+            assert_secure(response)
+
+
+def test_any_host_is_served_when_the_setting_is_empty(client):
+    assert client.get("/healthz", headers={"host": "anything.example"}).status_code == 200
+
+
+def test_allowed_hosts_setting_from_the_environment_and_junk():
+    env = {runtime.ALLOWED_HOSTS_ENV: "Lab.School.example, 192.168.1.20 *.lan.example"}
+    assert runtime.from_env(env).allowed_hosts == ("lab.school.example", "192.168.1.20", "*.lan.example")
+    for junk in ("http://lab.example", "lab.example:8000", "lab.example/x", "a b;c"):
+        with pytest.raises(SettingsError, match="LSTM_LAB_ALLOWED_HOSTS"):
+            runtime.from_env({runtime.ALLOWED_HOSTS_ENV: junk})

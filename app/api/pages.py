@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import config, ui_strings
+from ..static_files import VERSIONED
 from ..paths import STATIC, TEMPLATES as TEMPLATE_DIR
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
@@ -25,7 +26,7 @@ async def index(request: Request) -> HTMLResponse:
         return strings.get(key, key)
 
     context = {
-        "config": config.page_config(), "lang": lang, "strings": strings, "t": t,
+        "config": config.page_config(), "lang": lang, "static": VERSIONED, "strings": strings, "t": t,
         "languages": ui_strings.LANGUAGES, "modules": MODULES, "hideable": config.HIDEABLE_CONTROLS,
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
     }
