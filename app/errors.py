@@ -17,7 +17,14 @@ class FieldError(Exception):
     def __init__(self, field: str, message: str, status: int = 422, kind: str = "value_error"):
         super().__init__(message)
         self.items = [{"field": field, "message": message, "type": kind}]
-        self.status = status
+        self.status, self.total = status, 1
+
+    @classmethod
+    def many(cls, items: list[dict], total: int, status: int = 422) -> "FieldError":
+        """Several problems: `items` the first few ({field, message, type}), `total` all."""
+        error = cls(items[0]["field"], items[0]["message"], status, items[0]["type"])
+        error.items, error.total = items, total
+        return error
 
 
 def field_path(loc: tuple) -> str:
@@ -28,18 +35,29 @@ def field_path(loc: tuple) -> str:
     return path or "body"
 
 
-def error_response(status: int, items: list[dict], error: str = "invalid request") -> JSONResponse:
+MAX_DETAIL = 10  # problems listed in an error answer; the rest are counted
+
+
+def error_response(status: int, items: list[dict], error: str = "invalid request",
+                   total: int | None = None) -> JSONResponse:
+    """The error shape; `items` are the first problems (at most MAX_DETAIL are listed),
+    `total` how many there were in all (default: len(items))."""
+    total = len(items) if total is None else total
+    items = items[:MAX_DETAIL]
     first = items[0]
-    more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+    more = f" (and {total - 1} more)" if total > 1 else ""
     message = f"{first['field']}: {first['message']}{more}"
     body = {"error": error, "message": message,
             "fields": list(dict.fromkeys(i["field"] for i in items)), "detail": items}
+    if total > len(items):
+        body["more"] = total - len(items)
     return JSONResponse(body, status_code=status)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
     items = []
-    for e in exc.errors():
+    for e in errors[:MAX_DETAIL]:
         kind = e.get("type", "value_error")
         field = field_path(tuple(e.get("loc", ())))
         message = e.get("msg", "invalid value")
@@ -53,19 +71,31 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
             message = "is not a field of this request"
         items.append({"field": field, "message": message, "type": kind})
     status = 400 if any(i["type"] == "json_invalid" for i in items) else 422
-    return error_response(status, items)
+    return error_response(status, items, total=len(errors))
+
+
+def body_problem(cause: BaseException | None, encoding: str | None) -> tuple[int, str, str]:
+    """(status, type, message) for a body json.loads could not decode, naming the cause."""
+    if encoding and encoding.strip().lower() != "identity":
+        return 415, "unsupported_encoding", f"is compressed ({encoding}); send the JSON uncompressed"
+    if isinstance(cause, UnicodeDecodeError):
+        if cause.object[:2] == b"\x1f\x8b":
+            return 415, "unsupported_encoding", "is gzip-compressed; send the JSON uncompressed"
+        return 400, "json_invalid", f"is not valid UTF-8 (byte {cause.start}); send JSON as UTF-8"
+    if isinstance(cause, RecursionError):
+        return 400, "json_invalid", "malformed JSON: nested too deeply"
+    return 400, "json_invalid", f"malformed JSON: {cause or 'the body could not be decoded'}"
 
 
 async def _field_error(request: Request, exc: FieldError) -> JSONResponse:
-    return error_response(exc.status, exc.items)
+    return error_response(exc.status, exc.items, total=exc.total)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
         # FastAPI could not decode the body at all (json.loads raised other than JSONDecodeError)
-        items = [{"field": "body", "type": "json_invalid", "message": "malformed JSON: the body "
-                  "could not be decoded (nested too deeply, or a number with too many digits)"}]
-        return error_response(400, items)
+        status, kind, message = body_problem(exc.__cause__, request.headers.get("content-encoding"))
+        return error_response(status, [{"field": "body", "type": kind, "message": message}])
     items = [{"field": "path" if exc.status_code in (404, 405) else "request",
               "message": str(exc.detail).lower(), "type": f"http_{exc.status_code}"}]
     response = error_response(exc.status_code, items, error=str(exc.detail))

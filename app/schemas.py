@@ -153,4 +153,5 @@ class ErrorResponse(BaseModel):
     error: str
     message: str = Field(description="One plain sentence naming the field.")
     fields: list[str]
-    detail: list[ErrorItem]
+    detail: list[ErrorItem] = Field(description="The first problems (at most 10).")
+    more: Optional[int] = Field(None, description="How many problems were not listed, if any.")

@@ -1,9 +1,9 @@
 """POST /api/run and /api/step: validate, call the model, serialise."""
 
 import json
-from typing import get_type_hints
+from typing import get_args, get_type_hints
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
@@ -12,6 +12,7 @@ from starlette.routing import request_response
 from pydantic import BaseModel, ValidationError
 
 from . import adapter
+from ..errors import MAX_DETAIL, FieldError, body_problem, field_path
 from ..schemas import ErrorResponse, RunRequest, RunResponse, Step, StepRequest
 
 
@@ -47,24 +48,65 @@ async def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
             return model.model_validate_json(body)
         except ValueError:
             pass
-        try:
-            data = json.loads(body)
-        except json.JSONDecodeError as e:
-            raise RequestValidationError([{"type": "json_invalid", "loc": ("body", e.pos),
-                                           "msg": "JSON decode error", "input": {},
-                                           "ctx": {"error": e.msg}}], body=e.doc) from e
-        except Exception as e:  # nested too deeply, a number with too many digits
-            raise HTTPException(status_code=400, detail="There was an error parsing the body") from e
+        data = _decode(body, request.headers.get("content-encoding"))
     elif body:
         data = body  # not JSON: fails validation as "not an object", as in FastAPI
     if data is None:
         raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required",
                                        "input": None}])
+    unknown, count = unknown_fields(model, data)
+    if count:  # reported alone, before pydantic builds one error object per unknown field
+        raise FieldError.many([{"field": field_path(loc), "message": "is not a field of this request",
+                                "type": "extra_forbidden"} for loc in unknown], total=count)
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])}
-                                      for error in e.errors(include_url=False)], body=data) from e
+        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in
+                                      e.errors(include_url=False, include_input=False)]) from e
+
+
+def _decode(body: bytes, encoding: str | None):
+    """json.loads(body), or the error that names what is wrong with the body."""
+    if (encoding and encoding.strip().lower() != "identity") or body[:2] == b"\x1f\x8b":
+        status, kind, message = body_problem(None if encoding else UnicodeDecodeError(
+            "utf-8", body[:2], 1, 2, "gzip"), encoding)
+        raise FieldError("body", message, status=status, kind=kind)
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as e:
+        raise RequestValidationError([{"type": "json_invalid", "loc": ("body", e.pos),
+                                       "msg": "JSON decode error", "input": {},
+                                       "ctx": {"error": e.msg}}], body=e.doc) from e
+    except (ValueError, RecursionError) as e:  # not UTF-8, nested too deeply, too many digits
+        status, kind, message = body_problem(e, None)
+        raise FieldError("body", message, status=status, kind=kind) from e
+
+
+def _model_of(annotation) -> type[BaseModel] | None:
+    """The model class in a field's annotation (`Weights`, `Optional[State]`), if any."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def unknown_fields(model: type[BaseModel], data, loc: tuple = (), found: list | None = None) -> tuple[list, int]:
+    """(locations of the first MAX_DETAIL keys of `data` that `model` and its nested models
+    do not name, how many there are). A cheap scan: pydantic's own error objects cost
+    ~3 us each, 0.06 s for 19,000 unknown fields."""
+    found = [] if found is None else found
+    count = 0
+    if isinstance(data, dict):
+        fields = model.model_fields
+        for key, value in data.items():
+            field = fields.get(key)
+            if field is None:
+                count += 1
+                if len(found) < MAX_DETAIL:
+                    found.append((*loc, key))
+            elif isinstance(value, dict) and (inner := _model_of(field.annotation)) is not None:
+                count += unknown_fields(inner, value, (*loc, key), found)[1]
+    return found, count
 
 
 class BodyRoute(APIRoute):
