@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("lstm_cell_lab")
 
@@ -100,7 +101,25 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
               "message": str(exc.detail).lower(), "type": f"http_{exc.status_code}"}]
     response = error_response(exc.status_code, items, error=str(exc.detail))
     response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (Starlette names only the first route's,
+    so GET /api/train/{id} hid its DELETE); HEAD wherever GET is (app.head)."""
+    methods: set[str] = set()
+    routes = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        if hasattr(route, "original_router"):  # FastAPI's wrapper of an included router
+            routes += route.original_router.routes
+        elif route.matches(request.scope)[0] != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

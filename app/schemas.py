@@ -2,9 +2,10 @@
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from . import config as cfg
+from .model.cell import VARIANTS, gates_of
 
 # Strict: numbers must be JSON numbers (no "0.5" strings, no booleans), finite, and no
 # field may appear that the schema does not name. Frozen: a request is a value.
@@ -19,6 +20,41 @@ def shared_default(model: type[BaseModel]):
     ~20 us of a ~100 us request."""
     instance = model()
     return Field(default_factory=lambda: instance, json_schema_extra={"default": instance.model_dump()})
+
+
+DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0}
+                   for row in ("input", "forget", "cell", "output")}
+
+
+def used_weights(variant: str) -> dict[str, tuple[str, ...]]:
+    """Which weight entries a variant reads; every other entry must keep its default."""
+    if variant == "rnn":
+        return {"cell": ("wx", "wh", "b")}
+    used = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
+    if variant == "peephole":
+        used.update({g: ("wx", "wh", "b", "wc") for g in gates_of(variant)})
+    return used
+
+
+def unused_weight_rules() -> dict:
+    """The rule above as JSON Schema (OpenAPI 3.1 `if`/`then`): for each variant, the
+    entries it does not read are `const` at their defaults. No `variant` means the default."""
+    rules = []
+    for variant in VARIANTS:
+        used = used_weights(variant)
+        rows = {row: {"properties": {name: {"const": default} for name, default in entries.items()
+                                     if name not in used.get(row, ())}}
+                for row, entries in DEFAULT_WEIGHTS.items()}
+        condition: dict = {"properties": {"variant": {"const": variant}}}
+        if variant != cfg.VARIANT_DEFAULT:
+            condition["required"] = ["variant"]
+        rules.append({"if": condition, "then": {"properties": {"weights": {"properties": rows}}}})
+    return {"allOf": rules}
+
+
+def whole_number(value):
+    """82.0 -> 82: JSON Schema's `integer` includes numbers with no fractional part."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
@@ -59,7 +95,9 @@ class CellInputWeights(GateWeights):
 
 class Weights(BaseModel):
     """One object per gate and one for the cell input; rows i, f, g, o of PyTorch's
-    nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b)."""
+    nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b). Entries the variant
+    does not use must keep their defaults (else 422): `wc` except for `peephole`, the
+    `forget` row for `lstm1997`, and for `rnn` everything but `cell`'s wx, wh and b."""
 
     model_config = STRICT
     input: GateWeights = shared_default(GateWeights)
@@ -94,7 +132,7 @@ class State(BaseModel):
 
 
 class RunRequest(BaseModel):
-    model_config = STRICT
+    model_config = ConfigDict(**STRICT, json_schema_extra=unused_weight_rules())
     variant: VariantField
     tape: list[TapeValue] = Field(
         min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS,
@@ -109,7 +147,7 @@ class RunRequest(BaseModel):
 
 
 class StepRequest(BaseModel):
-    model_config = STRICT
+    model_config = ConfigDict(**STRICT, json_schema_extra=unused_weight_rules())
     variant: VariantField
     x: TapeValue = Field(description="This step's input value.")
     gates: GateValues = shared_default(GateValues)
@@ -117,7 +155,8 @@ class StepRequest(BaseModel):
     squash: SquashField
     self_loop: SelfLoop
     state: State = shared_default(State)
-    t: int = Field(1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
+    t: Annotated[int, BeforeValidator(whole_number)] = Field(
+        1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
 
 
 class Step(BaseModel):

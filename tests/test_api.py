@@ -204,6 +204,14 @@ def test_unknown_path_and_method_are_json(client):
     assert client.get("/api/nothing").status_code == 404
     response = client.get("/api/run")
     assert response.status_code == 405 and response.json()["fields"] == ["path"]
+    assert response.headers["allow"] == "POST"
+
+
+def test_allow_names_every_method_of_the_path(client):
+    response = client.put("/api/train/abc")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET, HEAD"
+    assert client.patch("/healthz").headers["allow"] == "GET, HEAD"
 
 
 def test_many_unknown_fields_get_a_small_answer(client):
@@ -244,3 +252,34 @@ def test_invalid_utf8_is_named_as_such(client, path):
                            headers={"content-type": "application/json"})
     assert response.status_code == 400 and response.json()["fields"] == ["body"]
     assert "not valid UTF-8 (byte 20)" in response.json()["message"]  # where \xff is
+
+
+def test_openapi_states_the_rules_the_server_enforces(client):
+    spec = client.get("/openapi.json").json()
+    lessons = spec["paths"]["/api/lessons"]["get"]["parameters"][0]
+    assert lessons["name"] == "lang" and lessons["schema"]["enum"] == ["en", "zh-Hant", "zh-Hans"]
+    (text,) = spec["paths"]["/api/qr"]["get"]["parameters"]
+    assert text["required"] is True and text["schema"]["minLength"] == 1
+    assert "at least 2" in spec["components"]["schemas"]["TrainRequest"]["properties"]["lag"]["description"]
+    # Unused weights: each variant's if/then names exactly the entries the server refuses.
+    for name in ("RunRequest", "StepRequest"):
+        rules = spec["components"]["schemas"][name]["allOf"]
+        for rule in rules:
+            variant = rule["if"]["properties"]["variant"]["const"]
+            rows = rule["then"]["properties"]["weights"]["properties"]
+            for row, entries in rows.items():
+                for entry, fixed in entries["properties"].items():
+                    body = {"variant": variant, "weights": {row: {entry: fixed["const"] + 0.5}}}
+                    body.update({"tape": [1]} if name == "RunRequest" else {"x": 1})
+                    path = "/api/run" if name == "RunRequest" else "/api/step"
+                    answer = client.post(path, json=body)
+                    assert answer.status_code == 422, (variant, row, entry)
+                    assert answer.json()["fields"] == [f"weights.{row}.{entry}"]
+        assert {r["if"]["properties"]["variant"]["const"] for r in rules} == {"lstm1997", "forget",
+                                                                             "peephole", "rnn"}
+
+
+def test_a_whole_float_step_number_is_an_integer(client):
+    """JSON Schema's integer includes 82.0; the answer echoes 82."""
+    assert client.post("/api/step", json={"x": 1, "t": 82.0}).json()["t"] == 82
+    assert client.post("/api/step", json={"x": 1, "t": 82.5}).status_code == 422

@@ -11,7 +11,7 @@ import math
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from app import config as cfg
-from app.api.adapter import _used_weights
+from app.schemas import used_weights
 from app.errors import field_path
 from app.model import SQUASHES, VARIANTS
 from app.model.cell import gates_of
@@ -32,7 +32,7 @@ gate = st.floats(cfg.GATE_MIN, cfg.GATE_MAX, allow_nan=False)
 
 @st.composite
 def weights_for(draw, variant):
-    used = _used_weights(variant)
+    used = used_weights(variant)
     return {row: {name: draw(in_range(5.0)) for name in names if draw(st.booleans())}
             for row, names in used.items() if draw(st.booleans())}
 

@@ -10,21 +10,9 @@ import orjson
 from ..errors import FieldError
 from ..model.cell import ROWS, gates_of
 from ..model.one_cell import OneCellRun, run_one
-from ..schemas import RunRequest, StepRequest
+from ..schemas import DEFAULT_WEIGHTS, RunRequest, StepRequest, used_weights
 
 SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output"}
-DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0}
-                   for row in SCHEMA_ROW}
-
-
-def _used_weights(variant: str) -> dict[str, tuple[str, ...]]:
-    """Which weight entries a variant reads; every other entry must keep its default."""
-    if variant == "rnn":
-        return {"cell": ("wx", "wh", "b")}
-    used = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
-    if variant == "peephole":
-        used.update({g: ("wx", "wh", "b", "wc") for g in gates_of(variant)})
-    return used
 
 
 def _schedules(req: RunRequest | StepRequest) -> dict:
@@ -41,7 +29,7 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
             raise FieldError(f"gates.{gate}", f"has {len(schedule)} values; the tape has {steps}")
     if "weights" not in req.model_fields_set:
         return  # the defaults, which every variant accepts
-    used = _used_weights(req.variant)
+    used = used_weights(req.variant)
     for row, defaults in DEFAULT_WEIGHTS.items():
         entries = getattr(req.weights, row)
         for name, default in defaults.items():

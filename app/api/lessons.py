@@ -1,6 +1,8 @@
 """GET /api/lessons and /api/lessons/{id}: the guided lessons in one language."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from .. import lessons, ui_strings
 from ..errors import FieldError
@@ -8,6 +10,9 @@ from ..lessons.models import LessonSummary, ResolvedLesson
 from ..schemas import ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["lessons"])
+# The language query: any of the page's languages; left out, the browser's Accept-Language.
+Lang = Annotated[str | None, Query(json_schema_extra={"enum": list(ui_strings.CODES)},
+                                   description="en, zh-Hant or zh-Hans; default: from Accept-Language")]
 
 
 def _language(lang: str | None, request: Request, response: Response) -> str:
@@ -23,7 +28,7 @@ def _language(lang: str | None, request: Request, response: Response) -> str:
 
 @router.get("/lessons", response_model=list[LessonSummary],
             responses={422: {"model": ErrorResponse}})
-async def list_lessons(request: Request, response: Response, lang: str | None = None) -> list:
+async def list_lessons(request: Request, response: Response, lang: Lang = None) -> list:
     """Every lesson's id, order, title and summary, in lesson order."""
     lang = _language(lang, request, response)
     return [lessons.summary(lesson, lang) for lesson in lessons.LESSONS.values()]
@@ -32,7 +37,7 @@ async def list_lessons(request: Request, response: Response, lang: str | None = 
 @router.get("/lessons/{id}", response_model=ResolvedLesson,
             responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 async def get_lesson(id: str, request: Request, response: Response,
-                     lang: str | None = None) -> ResolvedLesson:
+                     lang: Lang = None) -> ResolvedLesson:
     """One lesson: its setup (tape, gate schedules, variant...) and its texts in `lang`."""
     lang = _language(lang, request, response)
     lesson = lessons.LESSONS.get(id)

@@ -82,7 +82,9 @@ def check_link(text: str, allowed: set[str]) -> None:
     200: {"content": {"image/svg+xml": {}}, "description": "The QR code as SVG."},
     422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 async def qr(request: Request, text: Annotated[str, Query(
-        min_length=1, max_length=MAX_TEXT, description="An http(s) link to this server.")]) -> Response:
+        min_length=1, max_length=MAX_TEXT, pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
+        description="An http(s) link to this server (its address, a loopback name, an "
+                    "allowed host name or its public URL).")]) -> Response:
     """The QR code of `text`, a link to this server (1 to 2000 characters), as an SVG image."""
     settings = request.app.state.settings
     allowed = server_origins(request.scope.get("server"), settings.allowed_hosts)

@@ -37,7 +37,8 @@ class TrainRequest(BaseModel):
     task: Literal["first-symbol", "adding"] = Field(
         description="`first-symbol`: the paper's Exp. 2a, remember the first of `lag` "
                     "symbols; `adding`: the 1997 adding problem with minimal length `lag`.")
-    lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX)] = cfg.TRAIN_LAG_DEFAULT
+    lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX, description=(
+        "The lag (`first-symbol`) or minimal length (`adding`, at least 2)."))] = cfg.TRAIN_LAG_DEFAULT
     model: Literal["lstm1997", "forget", "peephole", "rnn"] = "lstm1997"
     seed: Annotated[int, Field(ge=0, le=cfg.TRAIN_SEED_MAX)] = 0
     budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
