@@ -24,7 +24,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     LSTM_LAB_FRAME_ANCESTORS="" \
     LSTM_LAB_BODY_TIMEOUT=10 \
     LSTM_LAB_LIMIT_CONCURRENCY=1000 \
-    LSTM_LAB_TIMEOUT_KEEP_ALIVE=5
+    LSTM_LAB_TIMEOUT_KEEP_ALIVE=5 \
+    LSTM_LAB_HEADER_TIMEOUT=5 \
+    LSTM_LAB_SHUTDOWN_TIMEOUT=3 \
+    LSTM_LAB_ALLOWED_HOSTS=""
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/lstm-cell-lab
 COPY static ./static
@@ -32,6 +35,8 @@ COPY templates ./templates
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin lab
 USER 10001
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"LSTM_LAB_PORT\"]}/healthz', timeout=2)"
+# Exec form: the server is PID 1 and gets `docker stop`'s SIGTERM itself (it exits within
+# LSTM_LAB_SHUTDOWN_TIMEOUT, well inside Docker's 10 s before SIGKILL).
 CMD ["lstm-cell-lab"]

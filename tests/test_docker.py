@@ -142,3 +142,27 @@ def test_page_files_are_copied_not_installed(kind):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.split()
     assert f"/srv/lstm-cell-lab/{kind}" in out
+
+
+def test_compose_file_runs_several_workers_with_redis():
+    """docker-compose.yml: the app built from this Dockerfile with several workers, sharing
+    live classes through the redis service (proven end to end only where a Redis image and
+    the live-class code are present)."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert re.search(r"^\s+LSTM_LAB_REDIS_URL: redis://redis:6379/0$", text, re.M)
+    workers = re.search(r'LSTM_LAB_WORKERS: "\$\{LSTM_LAB_WORKERS:-(\d+)\}"', text)
+    assert workers and int(workers[1]) > 1
+    assert re.search(r"^  redis:\n    image: redis:", text, re.M) and "build: ." in text
+    assert "condition: service_healthy" in text and 'test: ["CMD", "redis-cli", "ping"]' in text
+    for key in re.findall(r"^\s+(LSTM_LAB_\w+):", text, re.M):
+        assert key in (ROOT / "app" / "settings.py").read_text() + (ROOT / "app" / "cli.py").read_text() \
+            or key in ("LSTM_LAB_REDIS_URL", "LSTM_LAB_PUBLIC_URL"), key  # the live-class settings
+
+
+def test_docker_smoke_checks_health_page_run_and_stop():
+    script = (ROOT / "scripts" / "docker-smoke").read_text()
+    assert os.access(ROOT / "scripts" / "docker-smoke", os.X_OK)
+    for needle in (".State.Health.Status", "/api/run", "/api/live", "/api/classes", "docker stop"):
+        assert needle in script, needle
+    result = subprocess.run(["bash", "-n", str(ROOT / "scripts" / "docker-smoke")], capture_output=True)
+    assert result.returncode == 0, result.stderr
