@@ -68,8 +68,8 @@ class GuardedProtocol(HttpToolsProtocol):
 
     header_timeout: float | None = None  # read from the settings by the first connection
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn
+        super().connection_made(transport)
         if type(self).header_timeout is None:
             type(self).header_timeout = runtime.from_env().header_timeout
         self.header_bytes = 0
@@ -111,7 +111,7 @@ class GuardedProtocol(HttpToolsProtocol):
         # limit_concurrency: requests being answered (uvicorn also counts idle sockets).
         limit, app = self.limit_concurrency, self.app
         if limit is not None and len(self.tasks) >= limit:
-            self.app = _busy  # type: ignore[assignment]
+            self.app = _busy
         self.limit_concurrency = None
         try:
             super().on_headers_complete()

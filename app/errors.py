@@ -48,8 +48,8 @@ def error_response(status: int, items: list[dict], error: str = "invalid request
     first = items[0]
     more = f" (and {total - 1} more)" if total > 1 else ""
     message = f"{first['field']}: {first['message']}{more}"
-    body = {"error": error, "message": message,
-            "fields": list(dict.fromkeys(i["field"] for i in items)), "detail": items}
+    body: dict = {"error": error, "message": message,
+                  "fields": list(dict.fromkeys(i["field"] for i in items)), "detail": items}
     if total > len(items):
         body["more"] = total - len(items)
     return JSONResponse(body, status_code=status)
@@ -129,7 +129,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(FieldError, _field_error)
-    app.add_exception_handler(HTTPException, _http_error)
+    # Starlette types a handler's exception as Exception; each of ours takes its own kind.
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(FieldError, _field_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

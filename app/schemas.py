@@ -30,7 +30,7 @@ def used_weights(variant: str) -> dict[str, tuple[str, ...]]:
     """Which weight entries a variant reads; every other entry must keep its default."""
     if variant == "rnn":
         return {"cell": ("wx", "wh", "b")}
-    used = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
+    used: dict[str, tuple[str, ...]] = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
     if variant == "peephole":
         used.update({g: ("wx", "wh", "b", "wc") for g in gates_of(variant)})
     return used

@@ -65,8 +65,8 @@ def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
                 for t, x, h in zip(count(first_t), tape, trace.cell)]
     return [{"t": t, "x": x + 0.0, "input_gate": i + 0.0, "forget_gate": f + 0.0, "output_gate": o + 0.0,
              "cell_input": z + 0.0, "cell": c + 0.0, "output": y + 0.0}
-            for t, x, i, f, o, z, c, y in zip(count(first_t), tape, trace.input_gate, trace.forget_gate,
-                                              trace.output_gate, trace.cell_input, trace.cell, trace.output)]
+            for t, x, i, f, o, z, c, y in zip(count(first_t), tape, trace.input_gate, trace.forget_gate,  # type: ignore[arg-type]
+                                              trace.output_gate, trace.cell_input, trace.cell, trace.output)]  # type: ignore[arg-type]
 
 
 def _run(req: RunRequest | StepRequest, tape: list[float], schedules: dict, c0: float, h0: float):

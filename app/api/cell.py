@@ -133,7 +133,7 @@ class BodyRoute(APIRoute):
 
 
 router = APIRouter(prefix="/api", tags=["cell"], route_class=BodyRoute)
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 413, 422)}
+ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (400, 413, 422)}
 
 
 @router.post("/run", response_model=RunResponse, responses=ERRORS)

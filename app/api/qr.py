@@ -88,9 +88,9 @@ async def qr(request: Request, text: Annotated[str, Query(
     """The QR code of `text`, a link to this server (1 to 2000 characters), as an SVG image."""
     settings = request.app.state.settings
     allowed = server_origins(request.scope.get("server"), settings.allowed_hosts)
-    public = getattr(settings, "public_url", None)
-    if public and origin(public):
-        allowed.add(origin(public))
+    public = origin(getattr(settings, "public_url", None) or "")
+    if public:
+        allowed.add(public)
     check_link(text, allowed)
     return Response(await _make(text), media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})

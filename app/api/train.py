@@ -29,7 +29,7 @@ async def lifespan(app):
 
 
 router = APIRouter(prefix="/api/train", tags=["train"], lifespan=lifespan)
-ERRORS = {code: {"model": ErrorResponse} for code in (400, 404, 413, 422, 429)}
+ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (400, 404, 413, 422, 429)}
 
 
 class TrainRequest(BaseModel):
