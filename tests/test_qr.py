@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 import urllib.request
 from types import SimpleNamespace
 
@@ -115,7 +116,15 @@ def test_a_configured_public_url_and_allowed_host_are_ours():
         assert client.get("/api/qr", params={"text": text}).status_code == status, text
 
 
+def in_a_thread(monkeypatch):
+    """Make codes in a thread of this process, so that a patched qr_svg is the one called
+    (the server's QR process imports its own)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(qr, "_qr_process", lambda: pool)
+
+
 def test_codes_are_cached_by_text(client, monkeypatch):
+    in_a_thread(monkeypatch)
     made = []
     real = qr.qr_svg
     monkeypatch.setattr(qr, "qr_svg", lambda text: made.append(text) or real(text))
@@ -131,7 +140,9 @@ def test_codes_are_cached_by_text(client, monkeypatch):
 
 def test_making_a_code_does_not_hold_up_other_requests(server_thread, monkeypatch):
     """A code that takes 1.5 s to make (as a flood of large ones would) runs off the event
-    loop: /healthz answers meanwhile. On the loop it waited for the code."""
+    loop: /healthz answers meanwhile. On the loop it waited for the code. (Here in a thread,
+    to patch the slowness in; the server uses its QR process, as every other test here.)"""
+    in_a_thread(monkeypatch)
     real = qr.qr_svg
     monkeypatch.setattr(qr, "qr_svg", lambda text: time.sleep(1.5) or real(text))
     server = server_thread()
@@ -144,3 +155,11 @@ def test_making_a_code_does_not_hold_up_other_requests(server_thread, monkeypatc
         assert answer.status == 200
     assert time.monotonic() - started < 1.0
     slow.join()
+
+
+def test_codes_are_made_in_a_process_of_their_own(client):
+    import os
+
+    fetch(client, BASE + "#which-process")
+    pool = qr._qr_process()
+    assert pool.submit(os.getpid).result(timeout=30) != os.getpid()
