@@ -33,8 +33,9 @@ class Immutable(StaticFiles):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def cache_forever(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
-                message = {**message, "headers": [*message.get("headers", ()),
-                                                  (b"cache-control", IMMUTABLE)]}
+                # Never revalidated, so no ETag or Last-Modified to send.
+                kept = [h for h in message.get("headers", ()) if h[0] not in (b"etag", b"last-modified")]
+                message = {**message, "headers": [*kept, (b"cache-control", IMMUTABLE)]}
             await send(message)
 
         await super().__call__(scope, receive, cache_forever)

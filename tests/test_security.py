@@ -23,6 +23,9 @@ def directives(response) -> dict[str, list[str]]:
 
 
 def assert_secure(response, framing: str = "'none'") -> None:
+    kind = response.headers.get("content-type", "").split(";")[0]
+    if kind in ("text/javascript", "text/css"):  # never a document: the subresource headers
+        return assert_subresource(response)
     for name, value in COMMON.items():
         assert response.headers.get(name) == value, (response.request.url, name)
     assert "camera=()" in response.headers["permissions-policy"]
@@ -33,6 +36,15 @@ def assert_secure(response, framing: str = "'none'") -> None:
     else:
         assert "x-frame-options" not in response.headers
     assert "cache-control" in response.headers
+
+
+def assert_subresource(response) -> None:
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cross-origin-resource-policy"] == "same-origin"
+    assert response.headers["referrer-policy"] == "no-referrer" and "cache-control" in response.headers
+    for document_only in ("content-security-policy", "x-frame-options", "permissions-policy",
+                          "cross-origin-opener-policy"):
+        assert document_only not in response.headers, document_only
 
 
 RESPONSES = [

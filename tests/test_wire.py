@@ -40,6 +40,7 @@ def test_versioned_files_are_cached_for_a_year(client):
     response = client.get(f"{VERSIONED}/js/main.js")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "etag" not in response.headers and "last-modified" not in response.headers
     assert response.content == client.get("/static/js/main.js").content
     missing = client.get(f"{VERSIONED}/js/nope.js")
     assert missing.status_code == 404 and "immutable" not in missing.headers["cache-control"]
