@@ -45,8 +45,7 @@ DEFAULT_CACHE = "no-cache"  # revalidate every time; static files answer 304 via
 # Scripts and style sheets are never documents: the policies that act on a document (CSP,
 # framing, Permissions-Policy, COOP) do nothing on them, and they are 20 of the page's 24
 # answers (~550 bytes each, a fifth of the first load). They get these only.
-SUBRESOURCE = ("x-content-type-options", "referrer-policy", "cross-origin-resource-policy")
-SUBRESOURCE_TYPES = (b"text/javascript", b"text/css")
+SUBRESOURCE = ("x-content-type-options", "cross-origin-resource-policy")  # + Referrer-Policy for CSS
 
 
 def csp(policy: dict[str, str], frame_ancestors: tuple[str, ...]) -> str:
@@ -70,7 +69,9 @@ class SecurityHeaders:
         self.app = app
         self.page = header_list(settings)
         self.docs = header_list(settings, DOCS_POLICY)
-        self.subresource = [h for h in self.page if h[0].decode() in SUBRESOURCE]
+        self.script = [h for h in self.page if h[0].decode() in SUBRESOURCE]
+        # A style sheet's own Referrer-Policy governs the requests its url()s make.
+        self.style = [h for h in self.page if h[0].decode() in (*SUBRESOURCE, "referrer-policy")]
         self.names = {name for name, _ in self.page} | {b"cache-control"}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -83,7 +84,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers} & self.names
                 kind = next((v for n, v in headers if n.lower() == b"content-type"), b"")
-                add = self.subresource if kind.startswith(SUBRESOURCE_TYPES) else extra
+                add = (self.script if kind.startswith(b"text/javascript") else
+                       self.style if kind.startswith(b"text/css") else extra)
                 if present:
                     headers += [h for h in add if h[0] not in present]
                 else:

@@ -13,7 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from .paths import STATIC
 
-IMMUTABLE = b"public, max-age=31536000, immutable"
+IMMUTABLE = b"max-age=31536000, immutable"
 
 
 def digest() -> str:

@@ -36,10 +36,19 @@ def test_the_page_links_its_files_under_the_versioned_address(client):
     assert re.fullmatch(r"/static/v-[0-9a-f]{12}", VERSIONED)
 
 
+def test_the_icon_is_inside_the_page(client):
+    from urllib.parse import unquote
+
+    (icon,) = re.findall(r'<link rel="icon" href="([^"]+)"', client.get("/").text)
+    svg = client.get("/static/img/favicon.svg").text.strip()
+    assert icon.startswith("data:image/svg+xml,") and unquote(icon.split(",", 1)[1]) == svg
+    assert not re.search(r"[\"'<>&]", icon)  # nothing for the template to escape
+
+
 def test_versioned_files_are_cached_for_a_year(client):
     response = client.get(f"{VERSIONED}/js/main.js")
     assert response.status_code == 200
-    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["cache-control"] == "max-age=31536000, immutable"
     assert "etag" not in response.headers and "last-modified" not in response.headers
     assert response.content == client.get("/static/js/main.js").content
     missing = client.get(f"{VERSIONED}/js/nope.js")

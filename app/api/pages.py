@@ -1,5 +1,7 @@
 """The page itself and the health check."""
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -10,6 +12,8 @@ from ..paths import STATIC, TEMPLATES as TEMPLATE_DIR
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
 router = APIRouter(tags=["page"])
+# The icon inside the page (a data: URL, ~250 bytes gzipped) rather than a request of its own.
+FAVICON = "data:image/svg+xml," + quote((STATIC / "img" / "favicon.svg").read_text().strip(), safe=" =:/")
 MODULES = sorted(p.name for p in (STATIC / "js").glob("*.js"))  # preloaded in parallel
 SHORTCUTS = [("→", "help.key_forward"), ("←", "help.key_back"), ("kbd.space", "help.key_play"),
              ("Home", "help.key_reset"), ("← →", "help.key_arrows"), ("Shift + ← →", "help.key_fine"),
@@ -26,7 +30,7 @@ async def index(request: Request) -> HTMLResponse:
         return strings.get(key, key)
 
     context = {
-        "config": config.page_config(), "lang": lang, "static": VERSIONED, "strings": strings, "t": t,
+        "config": config.page_config(), "lang": lang, "static": VERSIONED, "favicon": FAVICON, "strings": strings, "t": t,
         "languages": ui_strings.LANGUAGES, "modules": MODULES, "hideable": config.HIDEABLE_CONTROLS,
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
     }
