@@ -1,14 +1,15 @@
 """uvicorn's HTTP protocol (httptools) with the limits it lacks, passed as `http=` to uvicorn:
 
 - a connection must finish sending a request's headers within `header_timeout` seconds of
-  its first byte (or of connecting): silent and dribbling sockets are answered 408 and closed;
+  its first byte (or of connecting): a socket that sent nothing is closed, one that dribbles
+  its headers is answered 408 and closed;
 - a request's headers (request line included) may be at most MAX_HEADER_BYTES: 431;
 - `limit_concurrency` counts requests being answered, not sockets, so silent sockets cannot
   lock out a real client (they are bounded by the header timeout, and all sockets together
   by SOCKETS_PER_REQUEST_SLOT times the limit);
 - uvicorn's own answers (400 for a malformed request, 503 over the limit) carry the JSON
   error shape and the security headers, as every answer of the app does;
-- a shutdown tells the app (`stopping()`), so open event streams end at once.
+- a shutdown tells the app (`stopping(scope)`), so open event streams end at once.
 """
 
 import asyncio
@@ -21,13 +22,21 @@ from . import security, settings as runtime
 
 MAX_HEADER_BYTES = 64 * 1024  # the request line and every header line together
 SOCKETS_PER_REQUEST_SLOT = 4  # open sockets allowed per limit_concurrency slot
-_STATE = {"stopping": False}
+STOP_KEY = "lstm_lab_shutdown"  # in uvicorn's per-server state, shared by its requests' scopes
 _HEADERS: list[tuple[bytes, bytes]] = []  # the security headers, built on first use
 
 
-def stopping() -> bool:
-    """True once the server has begun to shut down (in this process)."""
-    return _STATE["stopping"]
+class _Shutdown:
+    """Whether the server that accepted a request has begun to shut down."""
+
+    def __init__(self) -> None:
+        self.begun = False
+
+
+def stopping(scope) -> bool:
+    """True once the server that took this request has begun to shut down."""
+    flag = scope.get("state", {}).get(STOP_KEY)
+    return flag is not None and flag.begun
 
 
 def _security_headers() -> list[tuple[bytes, bytes]]:
@@ -37,7 +46,7 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
     return _HEADERS
 
 
-def error_body(status: int, error: str, field: str, kind: str, message: str) -> bytes:
+def error_body(error: str, field: str, kind: str, message: str) -> bytes:
     """The app's JSON error shape (app.errors) as bytes."""
     return json.dumps({"error": error, "message": f"{field}: {message}", "fields": [field],
                        "detail": [{"field": field, "message": message, "type": kind}]}).encode()
@@ -51,7 +60,7 @@ def raw_response(status: int, phrase: str, body: bytes) -> bytes:
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
-BUSY = error_body(503, "service unavailable", "request", "busy",
+BUSY = error_body("service unavailable", "request", "busy",
                   "the server is answering as many requests as it may; try again shortly")
 
 
@@ -70,6 +79,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn
         super().connection_made(transport)
+        self.app_state.setdefault(STOP_KEY, _Shutdown())  # before any request copies the state
         if type(self).header_timeout is None:
             type(self).header_timeout = runtime.from_env().header_timeout
         self.header_bytes = 0
@@ -120,15 +130,15 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         self._refuse(400, "Bad Request", error_body(
-            400, "bad request", "request", "invalid_http", "not a valid HTTP/1.1 request"))
+            "bad request", "request", "invalid_http", "not a valid HTTP/1.1 request"))
 
     def shutdown(self) -> None:
-        _STATE["stopping"] = True
+        self.app_state[STOP_KEY].begun = True
         super().shutdown()
 
     def _too_large(self) -> None:
         self._refuse(431, "Request Header Fields Too Large", error_body(
-            431, "request header fields too large", "headers", "too_large",
+            "request header fields too large", "headers", "too_large",
             f"the request line and headers are over the limit of {MAX_HEADER_BYTES} bytes"))
 
     def _arm_header_timer(self) -> None:
@@ -147,7 +157,7 @@ class GuardedProtocol(HttpToolsProtocol):
                 self.transport.close()
             else:
                 self._refuse(408, "Request Timeout", error_body(
-                    408, "request timeout", "headers", "timeout",
+                    "request timeout", "headers", "timeout",
                     f"the request headers did not arrive within {self.header_timeout:g} s"))
 
     def _refuse(self, status: int, phrase: str, body: bytes) -> None:

@@ -30,7 +30,8 @@ async def index(request: Request) -> HTMLResponse:
         return strings.get(key, key)
 
     context = {
-        "config": config.page_config(), "lang": lang, "static": VERSIONED, "favicon": FAVICON, "strings": strings, "t": t,
+        "config": config.page_config(), "lang": lang, "strings": strings, "t": t,
+        "static": VERSIONED, "favicon": FAVICON,
         "languages": ui_strings.LANGUAGES, "modules": MODULES, "hideable": config.HIDEABLE_CONTROLS,
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
     }

@@ -117,7 +117,7 @@ async def _stream(job: Job, request: Request):
         quiet_since = time.monotonic()
         while not job.done:
             await asyncio.sleep(STREAM_SECONDS)
-            if stopping() or await request.is_disconnected():
+            if stopping(request.scope) or await request.is_disconnected():
                 return  # the server is shutting down (the page reconnects), or the client left
             if job.version != seen and job.progress is not None and not job.done:
                 seen = job.version
