@@ -159,3 +159,30 @@ def test_normal_requests_pass_unchanged(server_thread, method):
     request = urllib.request.Request(f"{server.url}/healthz", method=method)
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200 and response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_shutdown_flag_belongs_to_its_server(server_thread):
+    """A server that has shut down does not end the event streams of another one in the
+    same process (the flag was process-wide at first)."""
+    from starlette.requests import Request
+
+    from app.connections import stopping
+
+    app = create_app(Settings())
+
+    @app.get("/stopping")
+    async def asked(request: Request) -> dict:
+        return {"stopping": stopping(request.scope)}
+
+    def ask(server) -> bool:
+        with urllib.request.urlopen(f"{server.url}/stopping", timeout=5) as response:
+            return json.loads(response.read())["stopping"]
+
+    first = guarded(server_thread, app)
+    assert ask(first) is False
+    idle = connect(first)  # open at shutdown: the server tells its protocol to shut down
+    time.sleep(0.2)
+    first.stop()
+    idle.close()
+    second = guarded(server_thread, app)
+    assert ask(second) is False
