@@ -152,7 +152,7 @@ def test_compose_file_runs_several_workers_with_redis():
     assert re.search(r"^\s+LSTM_LAB_REDIS_URL: redis://redis:6379/0$", text, re.M)
     workers = re.search(r'LSTM_LAB_WORKERS: "\$\{LSTM_LAB_WORKERS:-(\d+)\}"', text)
     assert workers and int(workers[1]) > 1
-    assert re.search(r"^  redis:\n    image: redis:", text, re.M) and "build: ." in text
+    assert re.search(r'^  redis:\n    image: "\$\{REDIS_IMAGE:-redis:', text, re.M) and "build: ." in text
     assert "condition: service_healthy" in text and 'test: ["CMD", "redis-cli", "ping"]' in text
     for key in re.findall(r"^\s+(LSTM_LAB_\w+):", text, re.M):
         assert key in (ROOT / "app" / "settings.py").read_text() + (ROOT / "app" / "cli.py").read_text() \
