@@ -32,7 +32,7 @@ def serve_parser() -> argparse.ArgumentParser:
                         metavar="SECONDS", help="seconds a client may take to send a request body "
                         f"before a 408 (env {BODY_TIMEOUT_ENV}; default {BODY_TIMEOUT_DEFAULT:g})")
     parser.add_argument("--limit-concurrency", type=int, default=int(env("LSTM_LAB_LIMIT_CONCURRENCY", "1000")),
-                        help="open connections per worker before new ones get 503 "
+                        help="requests being answered at once per worker before new ones get 503 "
                              "(env LSTM_LAB_LIMIT_CONCURRENCY; default 1000)")
     parser.add_argument("--timeout-keep-alive", type=int, default=int(env("LSTM_LAB_TIMEOUT_KEEP_ALIVE", "5")),
                         help="seconds an idle keep-alive connection stays open "
