@@ -16,7 +16,9 @@ from collections import Counter
 
 import orjson
 import redis.asyncio as redis
-from redis.exceptions import RedisError
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError, RedisError, TimeoutError as RedisTimeout
 
 from .broker import UNCHANGED, Broker, Deliver, Lost, Record
 
@@ -62,8 +64,11 @@ class RedisBroker(Broker):
 
     async def start(self, deliver: Deliver, lost: Lost) -> None:
         self.deliver, self.lost = deliver, lost
+        # A pooled connection that Redis closed (a restart) fails once: retry on a new one.
+        retry = Retry(ExponentialBackoff(cap=1.0, base=0.05), 3)
         self.redis = redis.from_url(self.url, decode_responses=True, socket_connect_timeout=2,
-                                    socket_timeout=5, health_check_interval=30)
+                                    socket_timeout=5, health_check_interval=30, retry=retry,
+                                    retry_on_error=[RedisConnectionError, RedisTimeout])
         self.set_state_script = self.redis.register_script(_SET_STATE)
         self.set_fields_script = self.redis.register_script(_SET_FIELDS)
         self.connected = asyncio.Event()
