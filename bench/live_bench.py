@@ -36,6 +36,7 @@ from websockets.uri import parse_uri
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT, REDIS_PORT = 8510, 8530
+CLIENT_NICE = 0  # --client-nice N lowers the client processes' priority
 
 
 def rss_kib(pid: int) -> int:
@@ -119,8 +120,10 @@ class Student(asyncio.Protocol):
             self.welcomed.set_exception(ConnectionError("closed before the welcome"))
 
 
-def students_process(urls: list[str], clients: list[str], ready, go, results, seconds: float) -> None:
+def students_process(urls: list[str], clients: list[str], ready, go, results, seconds: float,
+                     client_nice: int = CLIENT_NICE) -> None:
     """Connect these students, report ready, then record every state's latency (ms)."""
+    os.nice(client_nice)
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -163,7 +166,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q / 100 * len(sorted_values)))]
 
 
-def run(students: int, duration: float, rate: float, instances: int, use_redis: bool, procs: int) -> dict:
+def run(students: int, duration: float, rate: float, instances: int, use_redis: bool, procs: int,
+        client_nice: int = CLIENT_NICE) -> dict:
     redis = None
     redis_url = None
     if use_redis or instances > 1:
@@ -184,7 +188,7 @@ def run(students: int, duration: float, rate: float, instances: int, use_redis: 
         ready, results, go = mp.Queue(), mp.Queue(), mp.Event()
         names = [f"bench-student-{n:06d}-aaaa" for n in range(students)]
         workers = [mp.Process(target=students_process,
-                              args=(urls, names[p::procs], ready, go, results, duration + 5))
+                              args=(urls, names[p::procs], ready, go, results, duration + 5, client_nice))
                    for p in range(procs)]
         for w in workers:
             w.start()
@@ -235,9 +239,12 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=1, help="servers (2+: with Redis)")
     parser.add_argument("--redis", action="store_true", help="use Redis even with one instance")
     parser.add_argument("--procs", type=int, default=4, help="client processes")
+    parser.add_argument("--client-nice", type=int, default=CLIENT_NICE,
+                        help="nice value of the client processes (0: same priority as the servers)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.students, args.duration, args.rate, args.instances, args.redis, args.procs)
+    result = run(args.students, args.duration, args.rate, args.instances, args.redis, args.procs,
+                 args.client_nice)
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))
 
 
