@@ -159,3 +159,29 @@ def test_ten_thousand_connect_disconnect_cycles(lab):
     assert grew < RSS_GROWTH_BOUND, f"RSS grew {grew} KiB over {CYCLES} cycles"
     assert len(live.tasks) == 1  # only the upkeep loop
     asyncio.run(lesson_still_works(url, made["teacher_secret"], 3))
+
+
+def test_a_peer_that_stops_answering_pings_is_dropped(server_thread):
+    """WebSocket keep-alive: uvicorn pings; a device that vanished without closing (a
+    tablet out of range) stops answering and leaves the head count."""
+    app = create_app(Settings())
+    server = server_thread(app, **{**WEBSOCKET_OPTIONS, "ws_ping_interval": 0.3, "ws_ping_timeout": 0.3})
+    made = post_class(server.url)
+    url = ws_url(server.url, made["code"])
+
+    async def scenario():
+        teacher, _ = await join(url, role="teacher", secret=made["teacher_secret"])
+        # A client whose library answers nothing: it pauses reading after the welcome.
+        ghost, welcome = await join(url, role="student", client="vanished-pupil-aaaaa")
+        assert welcome["class"]["students"] == 1
+        ghost.transport.pause_reading()
+        steady, _ = await join(url, role="student", client="steady-pupil-aaaaaaa")
+        async with asyncio.timeout(15):
+            while (await next_of(teacher, "count"))["students"] != 1 or \
+                    "vanished-pupil-aaaaa" in app.state.live.broker.classes[made["code"]].present:
+                pass
+        await steady.send(json.dumps({"type": "ping"}))  # the live one is still served
+        await next_of(steady, "pong")
+        ghost.transport.abort()
+
+    asyncio.run(scenario())
