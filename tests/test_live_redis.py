@@ -17,7 +17,7 @@ from app.main import create_app
 from app.settings import Settings
 
 from .conftest import _free_port
-from .live_clients import close_code, join, next_of, ws_url
+from .live_clients import run_async, close_code, join, next_of, ws_url
 
 
 def post_class(base: str, state: str = "v=lstm") -> dict:
@@ -80,7 +80,7 @@ def test_class_across_two_instances(redis_server, server_thread):
         for ws in (*students, late, teacher):
             assert await close_code(ws) == 4410
 
-    asyncio.run(lesson())
+    run_async(lesson())
     keys = redis.Redis.from_url(redis_server.url).keys("lstm-lab:*")
     assert keys == [], keys  # ending a class frees every key
 
@@ -113,7 +113,7 @@ def test_a_crashed_instance_students_drop_out(redis_server, server_thread, tmp_p
             await ws.close()
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         crash.kill()
     assert students_of(a.url, code) == 0
@@ -144,7 +144,7 @@ def test_redis_restart_mid_class(redis_server, server_thread):
         assert (await next_of(pupil, "state"))["state"] == "v=lstm&step=3"
         await wait_count(teacher, 1)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_server_restart_with_redis_keeps_the_class(redis_server, server_thread):
@@ -168,7 +168,7 @@ def test_server_restart_with_redis_keeps_the_class(redis_server, server_thread):
         teacher, welcome = await join(ws_url(a.url, code), role="teacher", secret=secret)
         assert welcome["class"]["students"] == 1
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_server_restart_with_memory_broker_resumes_from_the_teacher(server_thread):
@@ -196,4 +196,4 @@ def test_server_restart_with_memory_broker_resumes_from_the_teacher(server_threa
         await teacher.send(json.dumps({"type": "state", "state": "v=gru&step=5"}))
         assert (await next_of(pupil, "state"))["state"] == "v=gru&step=5"
 
-    asyncio.run(scenario())
+    run_async(scenario())
