@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import redis
@@ -197,3 +198,18 @@ def test_server_restart_with_memory_broker_resumes_from_the_teacher(server_threa
         assert (await next_of(pupil, "state"))["state"] == "v=gru&step=5"
 
     run_async(scenario())
+
+
+def test_unused_classes_expire_in_redis(redis_server, server_thread):
+    a = server_thread(redis_app(redis_server, class_ttl=1, max_classes=1))
+    made = post_class(a.url)
+    db = redis.Redis.from_url(redis_server.url)
+    assert db.ttl(f"lstm-lab:class:{made['code']}") == 1
+    time.sleep(1.6)
+    try:
+        students_of(a.url, made["code"])
+        raise AssertionError("the class did not expire")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    assert post_class(a.url)["code"]  # the class limit no longer counts it
+    assert db.keys("lstm-lab:class:*") != [f"lstm-lab:class:{made['code']}".encode()]
