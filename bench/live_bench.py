@@ -1,8 +1,10 @@
 """Live-class benchmark on loopback (not part of the tests): one teacher and N students as
 real WebSocket clients (`websockets`, asyncio). The teacher sends RATE state changes a
 second for DURATION seconds; each state carries its send time, so every student measures
-teacher-change-to-receipt latency. Reports p50/p95/p99, messages lost, and the server's
-memory per connected student (RSS after the students joined minus before, over N).
+teacher-change-to-receipt latency. Reports p50/p95/p99, messages lost (not received within
+DURATION + 5 s), students the server dropped for not reading their messages (a page would
+reconnect and get the current state), the server's memory per connected student (RSS after
+the students joined minus before, over N) and the server's CPU time per delivered message.
 
     .venv/bin/python bench/live_bench.py                       # 200 students, one worker
     .venv/bin/python bench/live_bench.py --students 1000 --instances 2 --redis
@@ -86,6 +88,7 @@ class Student(asyncio.Protocol):
         self.client, self.latencies, self.welcomed = client, latencies, welcomed
         self.seqs: set[int] = set()
         self.recording = False
+        self.dropped = False  # closed by the server while the teacher was sending
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -116,6 +119,7 @@ class Student(asyncio.Protocol):
         self._flush()
 
     def connection_lost(self, exc) -> None:
+        self.dropped = self.recording
         if not self.welcomed.done():
             self.welcomed.set_exception(ConnectionError("closed before the welcome"))
 
@@ -142,7 +146,9 @@ def students_process(urls: list[str], clients: list[str], ready, go, results, se
         for student in students:
             student.recording = True
         await asyncio.sleep(seconds)
-        results.put((latencies, [len(s.seqs) for s in students]))
+        for student in students:
+            student.recording = False
+        results.put((latencies, [len(s.seqs) for s in students], sum(s.dropped for s in students)))
         for student in students:
             student.transport.close()
 
@@ -201,11 +207,12 @@ def run(students: int, duration: float, rate: float, instances: int, use_redis: 
         time.sleep(0.1)  # every client process sees it before the first state
         sent = asyncio.run(teacher(urls[0], made["teacher_secret"], rate, duration))
         cpu = sum(cpu_s(s.pid) for s in servers) - cpu_before
-        latencies, received = [], []
+        latencies, received, dropped = [], [], 0
         for _ in workers:
-            lat, counts = results.get(timeout=duration + 120)
+            lat, counts, gone = results.get(timeout=duration + 120)
             latencies += lat
             received += counts
+            dropped += gone
         for w in workers:
             w.join(timeout=30)
         latencies.sort()
@@ -213,6 +220,7 @@ def run(students: int, duration: float, rate: float, instances: int, use_redis: 
             "students": joined, "instances": instances, "broker": "redis" if redis_url else "memory",
             "duration_s": duration, "rate_per_s": rate, "states_sent": sent,
             "deliveries": len(latencies), "lost": sent * joined - sum(received),
+            "students_dropped": dropped,  # closed by the server for not reading (1013)
             "p50_ms": round(percentile(latencies, 50), 2), "p95_ms": round(percentile(latencies, 95), 2),
             "p99_ms": round(percentile(latencies, 99), 2), "max_ms": round(latencies[-1], 2),
             "server_rss_kib_before": before, "server_rss_kib_after": after,
