@@ -2,7 +2,6 @@
 WebSocket /ws/class/{code} (protocol in docs/api.md, "Live class")."""
 
 from fastapi import APIRouter, Request, WebSocket
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import FieldError, error_response
