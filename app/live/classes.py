@@ -13,7 +13,10 @@ from .hub import Connection, Hub
 from .messages import LiveError, encode
 
 log = logging.getLogger("lstm_cell_lab.live")
-NOTIFY_DELAY = 0.2  # s: counts and answers go out at most five times a second per class
+# Seconds a change waits to go out with the next ones: a burst of joins or answers sends a
+# few messages, not one per event. Teachers see counts and answers five times a second;
+# students see the head count every 2 s at most (to 1,000 sockets that is what matters).
+NOTIFY_DELAY = {"count": 0.2, "answers": 0.2, "students": 2.0}
 REJOIN_WAIT = 30.0  # s a rejoining student waits for its class to be resumed
 REJOIN_POLL = 0.5
 
@@ -22,7 +25,7 @@ class LiveClasses:
     def __init__(self, broker: Broker, max_students: int, max_classes: int, heartbeat: float) -> None:
         self.broker, self.hub = broker, Hub()
         self.max_students, self.max_classes, self.heartbeat = max_students, max_classes, heartbeat
-        self.pending: dict[str, set[str]] = {}  # class -> {"count", "answers"} to send soon
+        self.pending: set[tuple[str, str]] = set()  # (class, kind) to send soon
         self.tasks: set[asyncio.Task] = set()
         self.connected = False
 
@@ -152,23 +155,26 @@ class LiveClasses:
             log.warning("live class %s: leaving failed: %s", conn.code, error)
 
     def notify(self, code: str, kind: str) -> None:
-        """Send the class's head count ("count") and/or teachers' answers soon."""
-        if code in self.pending:
-            self.pending[code].add(kind)
-        else:
-            self.pending[code] = {kind}
-            self._spawn(self._notify_later(code))
+        """Soon send teachers the head count and answers ("count"), or the answers alone
+        ("answers"); a "count" also sends students the head count, less often."""
+        if (code, kind) not in self.pending:
+            self.pending.add((code, kind))
+            self._spawn(self._notify_later(code, kind))
 
-    async def _notify_later(self, code: str) -> None:
-        await asyncio.sleep(NOTIFY_DELAY)
-        kinds = self.pending.pop(code, set())
+    async def _notify_later(self, code: str, kind: str) -> None:
+        await asyncio.sleep(NOTIFY_DELAY[kind])
+        self.pending.discard((code, kind))
         try:
             record = await self.broker.get(code)
             if record is None:
                 return
             students = await self.broker.students(code)
-            if "count" in kinds:
-                await self.broker.publish(code, "a" + encode({"type": "count", "students": students}))
+            count = encode({"type": "count", "students": students})
+            if kind == "students":
+                return await self.broker.publish(code, "s" + count)
+            if kind == "count":
+                await self.broker.publish(code, "t" + count)
+                self.notify(code, "students")
             if answers := await self._answers(code, record, students):
                 await self.broker.publish(code, "t" + encode({"type": "answers", **answers}))
         except Exception as error:
