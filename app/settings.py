@@ -9,6 +9,10 @@ from dataclasses import dataclass
 FRAME_ANCESTORS_ENV = "LSTM_LAB_FRAME_ANCESTORS"
 BODY_TIMEOUT_ENV = "LSTM_LAB_BODY_TIMEOUT"
 BODY_TIMEOUT_DEFAULT = 10.0  # seconds a client may take to send a request body
+REDIS_URL_ENV = "LSTM_LAB_REDIS_URL"
+PUBLIC_URL_ENV = "LSTM_LAB_PUBLIC_URL"
+# Set by the CLI for the app (and every worker): where the server listens, how many workers.
+LISTEN_HOST_ENV, LISTEN_PORT_ENV, WORKERS_ENV = "LSTM_LAB_LISTEN_HOST", "LSTM_LAB_LISTEN_PORT", "LSTM_LAB_WORKERS"
 
 # scheme://host[:port], host a DNS name (optionally "*." for any subdomain), an IPv4
 # address or a bracketed IPv6 address. No path, query, quotes, spaces or semicolons:
@@ -49,15 +53,87 @@ def parse_timeout(text: str, source: str = f"{BODY_TIMEOUT_ENV} (--body-timeout)
     return value
 
 
+# http(s)://host[:port][/path]: the base of join links behind a proxy.
+_PUBLIC_URL = re.compile(
+    rf"^https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::([0-9]{{1,5}}))?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
+
+
+def parse_public_url(text: str, source: str = f"{PUBLIC_URL_ENV} (--public-url)") -> str | None:
+    """'https://lab.school.org/lstm/' -> 'https://lab.school.org/lstm'; '' -> None."""
+    url = text.strip()
+    if not url:
+        return None
+    match = _PUBLIC_URL.match(url)
+    if not match or "?" in url or "#" in url or (match[1] and not 0 < int(match[1]) < 65536):
+        raise SettingsError(f"{source}: {text!r} is not a base URL; give http(s)://host[:port][/path] "
+                            "such as https://lab.school.org or http://192.168.1.20:8000")
+    return url.rstrip("/")
+
+
+def parse_redis_url(text: str, source: str = f"{REDIS_URL_ENV} (--redis-url)") -> str | None:
+    url = text.strip()
+    if not url:
+        return None
+    if not re.match(r"^(redis|rediss|unix)://\S+$", url):
+        raise SettingsError(f"{source}: {text!r} is not a Redis URL; give redis://host:6379/0, "
+                            "rediss://... or unix:///path/to/redis.sock")
+    return url
+
+
+def parse_number(text: str, source: str, low: float, high: float, kind=float):
+    try:
+        value = kind(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise SettingsError(f"{source}: {text!r} must be a {'whole ' if kind is int else ''}number "
+                            f"from {low:g} to {high:g}")
+    return value
+
+
+# Live-class numbers: (env variable, CLI flag, default, low, high, type).
+LIVE_NUMBERS = {
+    "class_ttl": ("LSTM_LAB_CLASS_TTL", "--class-ttl", 7200, 10, 7 * 86400, float),
+    "class_max_students": ("LSTM_LAB_CLASS_MAX_STUDENTS", "--class-max-students", 200, 1, 100_000, int),
+    "max_classes": ("LSTM_LAB_MAX_CLASSES", "--max-classes", 100, 1, 100_000, int),
+    "live_max_message": ("LSTM_LAB_LIVE_MAX_MESSAGE", "--live-max-message", 65536, 1024, 1 << 20, int),
+    "live_rate": ("LSTM_LAB_LIVE_RATE", "--live-rate", 30, 1, 10_000, float),
+    "live_heartbeat": ("LSTM_LAB_LIVE_HEARTBEAT", "--live-heartbeat", 10, 0.1, 600, float),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     frame_ancestors: tuple[str, ...] = ()  # origins allowed to embed the page; () = none
     body_timeout: float = BODY_TIMEOUT_DEFAULT  # seconds to receive a whole request body
+    redis_url: str | None = None  # None: classes live in this process only
+    public_url: str | None = None  # base of join links, e.g. behind a proxy; None: found out
+    listen_host: str = "127.0.0.1"  # where the server listens (the CLI says)
+    listen_port: int = 8000
+    workers: int = 1
+    class_ttl: float = 7200  # s a class nobody uses lives
+    class_max_students: int = 200
+    max_classes: int = 100  # per server (per Redis with a Redis URL)
+    live_max_message: int = 65536  # bytes of one WebSocket message
+    live_rate: float = 30  # messages a second per connection (twice that at once)
+    live_heartbeat: float = 10  # s between presence renewals; a student unseen 3 beats is gone
 
 
 def from_env(environ: dict | None = None) -> Settings:
     """The settings in force, from `environ` (default: os.environ)."""
     env = os.environ if environ is None else environ
     timeout = env.get(BODY_TIMEOUT_ENV, "").strip()
+    numbers = {}
+    for name, (var, flag, default, low, high, kind) in LIVE_NUMBERS.items():
+        text = env.get(var, "").strip()
+        numbers[name] = parse_number(text, f"{var} ({flag})", low, high, kind) if text else default
+    port = env.get(LISTEN_PORT_ENV, "").strip()
+    workers = env.get(WORKERS_ENV, "").strip()
     return Settings(frame_ancestors=parse_origins(env.get(FRAME_ANCESTORS_ENV, "")),
-                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT)
+                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT,
+                    redis_url=parse_redis_url(env.get(REDIS_URL_ENV, "")),
+                    public_url=parse_public_url(env.get(PUBLIC_URL_ENV, "")),
+                    listen_host=env.get(LISTEN_HOST_ENV, "").strip() or "127.0.0.1",
+                    listen_port=parse_number(port, LISTEN_PORT_ENV, 1, 65535, int) if port else 8000,
+                    workers=parse_number(workers, WORKERS_ENV, 1, 1024, int) if workers else 1,
+                    **numbers)
