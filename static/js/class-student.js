@@ -1,0 +1,347 @@
+// A student's side of a live class: the "Join a class" form (/join), joining at once from
+// a join link (/join/CODE), following the class's state in the student's own language,
+// controls that are off (and say so) while following, exploring on one's own when the
+// teacher allows it, and answering the class's questions on this device.
+import { fmt } from "./format.js";
+import { t } from "./i18n.js";
+import { isClose } from "./lessons.js";
+import { ClassSocket, errorText } from "./live.js";
+import { adoptShared } from "./state.js";
+import { change, refresh, state, subscribe } from "./store.js";
+
+const $ = (id) => document.getElementById(id);
+const CLIENT_KEY = "lstm-lab.client";
+// The controls a follower may not use (downloads, language and help stay).
+const CONTROLS = ".layout input, .layout select, .layout button:not(.downloads button), "
+  + ".topbar select:not(#language), #open-lessons, #open-train, #open-teacher";
+
+/** This tab's anonymous client id, kept for the session so a reload is the same student. */
+function clientId() {
+  let id = sessionStorage.getItem(CLIENT_KEY);
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id ?? "")) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    sessionStorage.setItem(CLIENT_KEY, id);
+  }
+  return id;
+}
+
+export class StudentClass {
+  /** lessons: the lesson panel; openLesson(id): show a lesson's text (menus.openLesson). */
+  constructor({ lessons, openLesson }) {
+    Object.assign(this, { lessons, openLesson });
+    const section = $("class-join");
+    this.alphabet = section.dataset.codeAlphabet;
+    this.codeLength = Number(section.dataset.codeLength);
+    this.code = null;
+    this.socket = null;
+    this.status = "idle"; // idle | connecting | retrying | waiting | joined | ended | left
+    this.welcomed = false; // once welcomed, a lost class is waited for (it may be resumed)
+    this.following = true;
+    this.locked = true;
+    this.classText = null; // the class's newest state text
+    this.seq = -1;
+    this.question = null;
+    this.answer = null; // {question, value, sent}
+    this.loadingLesson = null;
+    $("class-join-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.tryJoin($("class-join-code").value);
+    });
+    $("class-explore").addEventListener("click", () => this.explore());
+    $("class-back").addEventListener("click", () => this.backToClass());
+    $("class-leave").addEventListener("click", () => this.leave());
+    $("class-ask").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.sendAnswer();
+    });
+    subscribe(() => this.afterDraw());
+  }
+
+  /** A page opened at /join or /join/CODE: show the form, or join at once. */
+  start(join) {
+    $("class-join").hidden = false;
+    if (!join) return $("class-join-code").focus();
+    $("class-join-code").value = join;
+    this.tryJoin(join, { checked: false });
+  }
+
+  normalise(text) {
+    const code = text.replace(/[\s-]/g, "").toUpperCase();
+    const pattern = new RegExp(`^[${this.alphabet}]{${this.codeLength}}$`);
+    return pattern.test(code) ? code : null;
+  }
+
+  /** Join the class of a typed code: its form, then (typed) whether it exists. */
+  async tryJoin(text, { checked = true } = {}) {
+    const error = $("class-join-error");
+    const code = this.normalise(text);
+    error.textContent = code ? "" : t("class.bad_code");
+    if (!code) return $("class-join-code").focus();
+    if (checked) {
+      try {
+        const response = await fetch(`/api/classes/${code}`);
+        if (response.status === 404) {
+          error.textContent = t("class.unknown_code", { code });
+          return $("class-join-code").focus();
+        }
+        if (!response.ok) throw new Error(String(response.status));
+      } catch {
+        error.textContent = t("class.check_failed");
+        return;
+      }
+      history.replaceState(null, "", `/join/${code}${location.hash}`);
+    }
+    this.join(code);
+  }
+
+  join(code) {
+    this.socket?.stop();
+    Object.assign(this, { code, welcomed: false, following: true, classText: null, seq: -1, question: null, answer: null });
+    this.socket = new ClassSocket(code, {
+      hello: () => ({ type: "hello", role: "student", client: clientId(), ...(this.welcomed ? { rejoin: true } : {}) }),
+      onMessage: (message) => this.receive(message),
+      onStatus: (status, detail) => this.connection(status, detail),
+      // A class that went away after we were in it may come back (its teacher resumes it).
+      retryAfter: (close) => close === 4404 && this.welcomed && this.status !== "ended",
+    });
+    this.status = "connecting";
+    this.socket.connect();
+    this.render();
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case "welcome": {
+        const snap = message.class;
+        this.welcomed = true;
+        this.status = "joined";
+        $("class-join").hidden = true;
+        this.locked = snap.locked;
+        if (this.locked) this.following = true;
+        this.setQuestion(snap.question);
+        this.takeState(snap.state, snap.seq ?? 0, true);
+        break;
+      }
+      case "state":
+        this.takeState(message.state, message.seq ?? this.seq + 1);
+        break;
+      case "locked":
+        this.locked = message.locked;
+        if (this.locked) this.follow();
+        break;
+      case "gather":
+        this.follow();
+        this.say(t("class.gathered"));
+        break;
+      case "ask":
+        this.setQuestion(message.question);
+        break;
+      case "answered":
+        if (this.answer?.question === message.question) this.answer.sent = true;
+        break;
+      case "reveal":
+        if (this.question?.id === message.question) this.question = { ...this.question, revealed: true, right: message.right };
+        break;
+      case "ended":
+        this.end("ended");
+        return;
+      case "error":
+        this.say(errorText(message.code));
+        return;
+      default:
+        return;
+    }
+    this.render();
+  }
+
+  connection(status, detail) {
+    if (status === "retrying") this.status = this.welcomed ? "retrying" : "connecting";
+    if (status === "closed") {
+      if (detail.code === "ended") return this.end("ended");
+      if (!this.welcomed) {
+        // Never got in: show the form again with the reason.
+        this.status = "idle";
+        this.socket = null;
+        $("class-join").hidden = false;
+        $("class-join-error").textContent = detail.code === "unknown_class"
+          ? t("class.unknown_code", { code: this.code }) : errorText(detail.code);
+        this.code = null;
+      } else this.end("ended");
+    }
+    this.render();
+  }
+
+  /** Keep the class's newest state; apply it while following. A welcome's state always
+   *  counts (a resumed class starts a new sequence). */
+  takeState(text, seq, always = false) {
+    if (!always && seq <= this.seq) return;
+    this.seq = seq;
+    this.classText = text;
+    if (this.following) this.applyClass();
+  }
+
+  /** The class's state becomes this page's state (its own language and display stay). */
+  applyClass() {
+    if (!this.classText) return this.render();
+    change((s) => adoptShared(s, this.classText));
+  }
+
+  follow() {
+    this.following = true;
+    this.applyClass();
+  }
+
+  explore() {
+    if (this.locked) return;
+    this.following = false;
+    this.render();
+    refresh();
+    $("class-back").focus();
+  }
+
+  backToClass() {
+    this.follow();
+    this.render();
+    $("class-explore").focus();
+  }
+
+  leave() {
+    this.end("left");
+  }
+
+  end(why) {
+    this.socket?.stop();
+    this.socket = null;
+    this.status = why; // "ended" or "left"
+    this.following = false;
+    this.question = null;
+    history.replaceState(null, "", `/${location.hash}`); // a reload opens the page, not the class
+    this.render();
+    refresh();
+  }
+
+  setQuestion(question) {
+    const fresh = question?.id !== this.question?.id;
+    this.question = question;
+    if (fresh) {
+      this.answer = null;
+      $("class-ask-value").value = "";
+    }
+  }
+
+  sendAnswer() {
+    const field = $("class-ask-value");
+    const value = Number(field.value);
+    if (!this.question || this.question.revealed || field.value.trim() === "" || !Number.isFinite(value)) return;
+    this.answer = { question: this.question.id, value, sent: false };
+    if (!this.socket?.send({ type: "answer", question: this.question.id, value })) this.say(t("class.status_reconnecting", { code: this.code }));
+    this.render();
+  }
+
+  /** A passing sentence (an error, "brought back") in the status line's place below. */
+  say(text) {
+    $("class-ask-feedback").textContent = text;
+  }
+
+  get inClass() {
+    return this.status !== "idle" && this.status !== "ended" && this.status !== "left";
+  }
+
+  /** After every drawing of the page: the class's lesson loaded, the controls off while
+   *  following (the views set them afresh on every drawing), the question worded. */
+  afterDraw() {
+    const active = this.inClass && this.following;
+    if (active && state.lesson && this.lessons.lesson?.id !== state.lesson && this.loadingLesson !== state.lesson) {
+      this.loadingLesson = state.lesson;
+      this.openLesson(state.lesson).finally(() => (this.loadingLesson = null));
+    }
+    document.body.classList.toggle("class-following", active);
+    if (active) {
+      for (const node of document.querySelectorAll(CONTROLS)) {
+        if (node.disabled) continue;
+        node.disabled = true;
+        node.dataset.classOff = "";
+      }
+    } else {
+      const off = document.querySelectorAll("[data-class-off]");
+      for (const node of off) {
+        node.disabled = false;
+        delete node.dataset.classOff;
+      }
+      if (off.length) refresh(); // the views disable again what they mean to
+    }
+    this.renderQuestion();
+  }
+
+  /** What a key press that would change the page does while following: say why not. */
+  blocked() {
+    if (!(this.inClass && this.following)) return false;
+    const note = $("class-lock-note");
+    note.classList.remove("flash");
+    void note.offsetWidth; // restart the highlight
+    note.classList.add("flash");
+    return true;
+  }
+
+  render() {
+    const shown = this.status !== "idle";
+    $("class-bar").hidden = !shown;
+    $("class-bar-student").hidden = !shown;
+    document.body.classList.toggle("in-class", this.inClass);
+    if (!shown) return this.afterDraw();
+    const code = this.code;
+    const status = $("class-status");
+    const words = {
+      connecting: t("class.status_connecting", { code }),
+      retrying: t("class.status_reconnecting", { code }),
+      joined: this.following ? t("class.status_following", { code }) : t("class.status_exploring", { code }),
+      ended: t("class.status_ended"),
+      left: t("class.status_left"),
+    }[this.status];
+    if (status.textContent !== words) status.textContent = words;
+    status.dataset.following = String(this.inClass && this.following);
+    const joined = this.status === "joined" || this.status === "retrying";
+    $("class-explore").hidden = !(joined && this.following && !this.locked);
+    $("class-back").hidden = !(joined && !this.following);
+    $("class-leave").hidden = !this.inClass;
+    const note = $("class-lock-note");
+    note.hidden = !(this.inClass && this.following);
+    note.textContent = t(this.locked ? "class.lock_note" : "class.follow_note");
+    this.afterDraw();
+  }
+
+  renderQuestion() {
+    const question = this.inClass ? this.question : null;
+    const form = $("class-ask");
+    form.hidden = !question || question.revealed;
+    const feedback = $("class-ask-feedback");
+    if (!question) {
+      if (!this.inClass) feedback.textContent = "";
+      return;
+    }
+    const prompt = this.prompt(question);
+    if ($("class-ask-prompt").textContent !== prompt) $("class-ask-prompt").textContent = prompt;
+    const mine = this.answer?.question === question.id ? this.answer : null;
+    let text = "";
+    if (question.revealed) {
+      const params = { right: fmt(question.right), value: mine ? fmt(mine.value) : "" };
+      const key = !mine ? "class.revealed_none" : isClose(mine.value, question.right) ? "class.revealed_right" : "class.revealed_wrong";
+      text = t(key, params);
+      feedback.dataset.result = !mine ? "skipped" : key === "class.revealed_right" ? "right" : "wrong";
+    } else {
+      if (mine?.sent) text = t("class.sent", { value: fmt(mine.value) });
+      delete feedback.dataset.result;
+    }
+    if (feedback.textContent !== text) feedback.textContent = text;
+  }
+
+  /** The question in this student's language, from its own copy of the lesson. */
+  prompt(question) {
+    const lessonId = question.id.slice(0, question.id.lastIndexOf(":"));
+    const entry = this.lessons.lesson?.id === lessonId
+      ? this.lessons.lesson.steps.find((e) => e.at === question.step) : null;
+    const key = entry?.predict?.quantity === "output" ? "lesson.predict_output" : "lesson.predict_cell";
+    return entry?.predict?.prompt || t(key, { step: question.step });
+  }
+}
