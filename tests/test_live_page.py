@@ -195,3 +195,175 @@ def test_a_class_follows_the_teacher_answers_and_ends(class_server, device):
     expect(en).not_to_have_url(re.compile("/join/"))
     expect(teacher.locator("#class-bar")).to_be_hidden()
     expect(teacher.get_by_role("button", name="Start a class")).to_be_visible()
+
+
+def test_a_followers_controls_are_off_and_back_to_the_class_is_at_once(class_server, device):
+    teacher = device()
+    _, link = start_class(teacher, class_server.url)
+    student = device(390, 844)
+    join(student, link)
+    step_forward(teacher, 2)
+    same_view(teacher, student)
+    # Locked: every control that would change the page is off, and the page says why.
+    for name in ("Step forward", "Play", "Reset", "Lessons", "Teacher"):
+        expect(student.get_by_role("button", name=name, exact=True)).to_be_disabled()
+    expect(student.get_by_label("Input gate", exact=True)).to_be_disabled()
+    expect(student.get_by_label("Variant", exact=True)).to_be_disabled()
+    expect(student.get_by_label("Language", exact=True)).to_be_enabled()  # its own
+    note = student.locator("#class-lock-note")
+    expect(note).to_be_visible()
+    expect(note).to_have_text("Your teacher leads: the controls follow the class and are off for now.")
+    student.locator("body").press("ArrowRight")  # the keyboard cannot move it either
+    expect(note).to_have_class(re.compile("flash"))
+    expect(student.get_by_test_id("step-index")).to_have_text("2")
+
+    open_panel(teacher)
+    teacher.get_by_role("button", name="Unlock").click()
+    expect(student.locator("#class-lock-note")).to_contain_text("Explore on my own")
+    student.get_by_role("button", name="Explore on my own").click()
+    expect(student.get_by_role("button", name="Step forward")).to_be_enabled()
+    expect(student.get_by_role("button", name="Step back")).to_be_enabled()  # the views' own rule
+    step_forward(student, 3)
+    set_slider(student, "Input gate", 1)
+    expect(student.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
+    # Coming back shows the class's view in the same task as the click, not a moment later.
+    shown_at_once = student.evaluate("""() => {
+        document.getElementById('class-back').click();
+        return [document.querySelector('[data-testid=step-index]').textContent,
+                document.querySelector('[data-testid=cell-value]').textContent,
+                document.getElementById('gate-input').disabled];
+    }""")
+    assert shown_at_once == ["2", teacher.get_by_test_id("cell-value").text_content(), True]
+    expect(student.get_by_test_id("class-status")).to_contain_text("Following class")
+    # A class that is locked again cannot be left.
+    teacher.get_by_role("button", name="Lock", exact=True).click()
+    expect(student.get_by_role("button", name="Explore on my own")).to_be_hidden()
+    expect(student.get_by_role("button", name="Back to the class")).to_be_hidden()
+
+
+def test_join_form_checks_the_code(class_server, device):
+    student = device(390, 844)
+    student.goto(f"{class_server.url}/join")
+    field = student.get_by_label("Class code", exact=True)
+    expect(field).to_be_focused()
+    field.fill("K7M-2Q")
+    field.press("Enter")
+    expect(student.locator("#class-join-error")).to_have_text(
+        "A class code has 6 letters and digits (no I, L, O, 0 or 1).")
+    field.fill("k7m 2qx")  # case and spaces do not matter; this class does not exist
+    student.get_by_role("button", name="Join", exact=True).click()
+    expect(student.locator("#class-join-error")).to_have_text(
+        "No class has the code K7M2QX. Check it with your teacher: the class may have ended.")
+    # A typed code of a running class joins it.
+    teacher = device()
+    code, _ = start_class(teacher, class_server.url)
+    field.fill(code.lower())
+    field.press("Enter")
+    expect(student.get_by_test_id("class-status")).to_have_text(f"Following class {code}.")
+    expect(student.locator("#class-join")).to_be_hidden()
+    expect(student).to_have_url(re.compile(f"/join/{code}#"))
+
+
+def test_a_join_link_of_a_wrong_or_ended_class_says_so(class_server, device):
+    student = device()
+    response = student.goto(f"{class_server.url}/join/NOPE!")
+    assert response.status == 404
+    expect(student.locator("#class-join-error")).to_have_text(
+        "A class code has 6 letters and digits (no I, L, O, 0 or 1).")
+    response = student.goto(f"{class_server.url}/join/ABCDEF")
+    assert response.status == 200
+    expect(student.locator("#class-join-error")).to_have_text(
+        "No class has the code ABCDEF. Check it with your teacher: the class may have ended.")
+    expect(student.get_by_label("Class code", exact=True)).to_be_visible()
+    expect(student.locator("#class-bar")).to_be_hidden()
+
+
+def test_a_teacher_reload_keeps_the_class_and_a_server_restart_resumes_it(device):
+    server = ClassServer()
+    try:
+        teacher = device()
+        code, link = start_class(teacher, server.url)
+        student = device(390, 844)
+        join(student, link)
+        step_forward(teacher, 2)
+        same_view(teacher, student)
+        expect(teacher).to_have_url(re.compile("step=2"))  # the URL rests a moment behind
+        teacher.reload()  # {code, secret} in localStorage: the same class, its state sent again
+        expect(teacher.get_by_test_id("class-bar-code")).to_have_text(code)
+        expect(teacher.locator("#class-bar-count")).to_have_text("1 connected")
+        step_forward(teacher, 3)
+        same_view(teacher, student)
+        # The server restarts with its classes in memory lost: the teacher's page resumes
+        # the class with the same code, and the student's page finds it again.
+        port = server.thread.port
+        server.stop()
+        expect(student.get_by_test_id("class-status")).to_contain_text("reconnecting")
+        app = create_app(Settings(listen_host="127.0.0.1", listen_port=port,
+                                  public_url=f"http://localhost:{port}"))
+        server.thread = ServerThread(app, port=port).start()
+        expect(student.get_by_test_id("class-status")).to_contain_text("Following class", timeout=30000)
+        expect(teacher.locator("#class-bar-count")).to_have_text("1 connected", timeout=15000)
+        step_forward(teacher, 4)
+        same_view(teacher, student)
+    finally:
+        server.stop()
+
+
+def test_the_panel_says_when_a_class_cannot_work(device):
+    split = ClassServer(public_host=None, workers=2)  # several workers, no Redis
+    try:
+        teacher = device()
+        teacher.goto(f"{split.url}/")
+        teacher.get_by_role("button", name="Teacher").click()
+        note = teacher.locator("#class-server-note")
+        expect(note).to_contain_text("several worker processes without Redis")
+        expect(note).to_contain_text("scripts/run --host 0.0.0.0")  # and it listens on 127.0.0.1
+        expect(teacher.get_by_role("button", name="Start a class")).to_be_hidden()
+    finally:
+        split.stop()
+    lone = ClassServer(public_host=None)  # one worker: a class works on this computer
+    try:
+        teacher = device(locale="zh-CN")
+        teacher.goto(f"{lone.url}/")
+        teacher.get_by_role("button", name="教师").click()
+        expect(teacher.locator("#class-server-note")).to_contain_text("学生的设备连不上这个地址")
+        expect(teacher.get_by_role("button", name="开始课堂")).to_be_visible()
+    finally:
+        lone.stop()
+
+
+# Every error code of the protocol (docs/api.md, "Live class") has a sentence in each language.
+ERROR_CODES = ["bad_json", "too_large", "unknown_type", "bad_field", "not_allowed", "rate_limited",
+               "bad_secret", "unknown_class", "class_full", "too_many_classes"]
+
+
+@pytest.mark.parametrize("lang", ui_strings.CODES)
+def test_every_protocol_error_has_a_sentence(lang):
+    strings = ui_strings.strings(lang)
+    sentences = [strings.get(f"class.error.{code}") for code in ERROR_CODES]
+    assert all(sentences) and len(set(sentences)) == len(ERROR_CODES)
+
+
+def test_no_wcag_violations_in_a_class(class_server, device):
+    from tests.test_a11y import violations
+
+    teacher = device()
+    _, link = start_class(teacher, class_server.url)
+    student = device(390, 844, locale="zh-TW")
+    join(student, link, following="正在跟隨課堂")
+    teacher.get_by_role("button", name="Lessons").click()
+    teacher.get_by_role("button", name=re.compile("^2. Hold")).click()
+    teacher.get_by_role("button", name="Step forward").click()
+    expect(teacher.get_by_test_id("class-answered")).to_have_text("0 of 1 answered")
+    expect(student.locator("#class-ask")).to_be_visible()
+    assert violations(teacher) == []
+    assert violations(student) == []
+    live = student.get_by_test_id("class-status")
+    expect(live).to_have_attribute("role", "status")  # announced politely
+    open_panel(teacher)
+    assert violations(teacher) == []
+    teacher.get_by_role("button", name="Show QR code full screen").click()
+    expect(teacher.locator("#class-qr-dialog")).to_be_visible()
+    assert violations(teacher) == []
+    teacher.keyboard.press("Escape")
+    expect(teacher.locator("#class-qr-dialog")).to_be_hidden()

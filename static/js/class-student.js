@@ -257,6 +257,9 @@ export class StudentClass {
       this.openLesson(state.lesson).finally(() => (this.loadingLesson = null));
     }
     document.body.classList.toggle("class-following", active);
+    // The tape still scrolls by keyboard while its buttons are off.
+    if (active) $("tape").tabIndex = 0;
+    else $("tape").removeAttribute("tabindex");
     if (active) {
       for (const node of document.querySelectorAll(CONTROLS)) {
         if (node.disabled) continue;
