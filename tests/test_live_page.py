@@ -156,6 +156,18 @@ def test_a_class_follows_the_teacher_answers_and_ends(class_server, device):
     expect(teacher.get_by_role("button", name="Reveal")).to_be_disabled()
     step_forward(teacher, 2)  # revealed: the class steps on
     same_view(teacher, en, hant)
+    for step in range(3, 7):
+        step_forward(teacher, step)
+    teacher.get_by_role("button", name="Step forward").click()  # the next question: step 7
+    expect(teacher.get_by_test_id("class-answered")).to_have_text("0 of 2 answered")  # per question
+    expect(teacher.locator("#class-spread circle")).to_have_count(0)
+    expect(en.get_by_label("Before you step on: what will the stored value be at step 7?")).to_have_value("")
+    expect(en.locator("#class-ask-feedback")).to_have_text("")
+    teacher.get_by_role("button", name="Leave the lesson").click()  # closes the question
+    expect(teacher.locator("#class-question")).to_be_hidden()
+    expect(en.locator("#class-ask")).to_be_hidden()
+    expect(hant.locator("#lesson")).to_be_hidden()
+    same_view(teacher, en, hant)
 
     # Locked (the start): the student's controls are off and say so.
     expect(en.get_by_role("button", name="Step forward")).to_be_disabled()
@@ -167,12 +179,12 @@ def test_a_class_follows_the_teacher_answers_and_ends(class_server, device):
     expect(en.get_by_role("button", name="Explore on my own")).to_be_visible()
     en.get_by_role("button", name="Explore on my own").click()
     expect(en.get_by_test_id("class-status")).to_contain_text("Exploring on your own")
-    step_forward(en, 3)
-    expect(teacher.get_by_test_id("step-index")).to_have_text("2")
+    step_forward(en, 7)
+    expect(teacher.get_by_test_id("step-index")).to_have_text("6")
     en.get_by_role("button", name="Back to the class").click()
     same_view(teacher, en)
     en.get_by_role("button", name="Explore on my own").click()
-    step_forward(en, 3)
+    step_forward(en, 7)
     teacher.get_by_role("button", name="Bring everyone back").click()
     expect(en.get_by_test_id("class-status")).to_contain_text("Following class")
     same_view(teacher, en)

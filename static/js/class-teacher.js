@@ -44,6 +44,7 @@ export class TeacherClass {
     this.sentText = null;
     this.sentAt = 0;
     this.stateTimer = null;
+    this.canStart = true; // false when the server says a class would not work
     $("open-teacher").addEventListener("click", () => this.checkServer());
     $("class-start").addEventListener("click", () => this.start());
     $("class-lock").addEventListener("click", () => this.send({ type: "lock" }));
@@ -83,7 +84,8 @@ export class TeacherClass {
     }
     note.textContent = lines.join(" ");
     note.hidden = !lines.length;
-    $("class-start").hidden = this.running || !info?.shared;
+    this.canStart = Boolean(info?.shared);
+    $("class-start").hidden = this.running || !this.canStart;
   }
 
   async start() {
@@ -183,7 +185,7 @@ export class TeacherClass {
   sendState() {
     const text = serializeShared(state);
     if (text === this.sentText) return;
-    if (this.question && !state.lesson) this.closeQuestion();
+    if (this.question && !this.question.id.startsWith(`${state.lesson}:`)) this.closeQuestion(); // lesson left
     if (this.socket?.send({ type: "state", state: text })) {
       this.sentText = text;
       this.sentAt = performance.now();
@@ -200,7 +202,10 @@ export class TeacherClass {
   }
 
   closeQuestion() {
-    this.socket?.send({ type: "ask", question: null });
+    if (this.socket?.send({ type: "ask", question: null })) {
+      this.question = this.answers = null;
+      this.render();
+    }
   }
 
   /** Whether the class saw the right value of `entry`'s question (the teacher may step on). */
@@ -239,7 +244,7 @@ export class TeacherClass {
   render() {
     const running = this.running;
     $("class-running").hidden = !running;
-    $("class-start").hidden = running;
+    $("class-start").hidden = running || !this.canStart;
     $("class-bar").hidden = !running;
     $("class-bar-teacher").hidden = !running;
     document.body.classList.toggle("in-class", running);
