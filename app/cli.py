@@ -8,7 +8,9 @@ import threading
 import webbrowser
 
 from . import settings
-from .settings import BODY_TIMEOUT_DEFAULT, BODY_TIMEOUT_ENV, FRAME_ANCESTORS_ENV
+from .live import address as address_module
+from .settings import (BODY_TIMEOUT_DEFAULT, BODY_TIMEOUT_ENV, FRAME_ANCESTORS_ENV, LISTEN_HOST_ENV,
+                       LISTEN_PORT_ENV, LIVE_NUMBERS, PUBLIC_URL_ENV, REDIS_URL_ENV, WORKERS_ENV)
 
 
 def serve_parser() -> argparse.ArgumentParser:
@@ -35,6 +37,23 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout-keep-alive", type=int, default=int(env("LSTM_LAB_TIMEOUT_KEEP_ALIVE", "5")),
                         help="seconds an idle keep-alive connection stays open "
                              "(env LSTM_LAB_TIMEOUT_KEEP_ALIVE; default 5)")
+    parser.add_argument("--redis-url", default=env(REDIS_URL_ENV, ""), metavar="URL",
+                        help=f"Redis for live classes shared by every worker and instance, e.g. "
+                             f"redis://localhost:6379/0 (env {REDIS_URL_ENV}; default: none, "
+                             "classes live in the one worker)")
+    parser.add_argument("--public-url", default=env(PUBLIC_URL_ENV, ""), metavar="URL",
+                        help="base of join links and QR codes when behind a proxy, e.g. "
+                             f"https://lab.school.org (env {PUBLIC_URL_ENV}; default: this "
+                             "machine's network address when listening on 0.0.0.0)")
+    for name, (var, flag, default, low, high, kind) in LIVE_NUMBERS.items():
+        what = {"class_ttl": "seconds a class nobody uses lives",
+                "class_max_students": "students in one class",
+                "max_classes": "classes open at once on this server (or Redis)",
+                "live_max_message": "bytes of one live-class WebSocket message",
+                "live_rate": "live-class messages a second per connection (twice that at once)",
+                "live_heartbeat": "seconds between live-class presence renewals"}[name]
+        parser.add_argument(flag, default=env(var, str(default)), metavar="N",
+                            help=f"{what} (env {var}; default {default})")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     return parser
 
@@ -50,6 +69,14 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+# Live-class sockets: no per-message deflate (a zlib context per student costs more memory
+# than the whole rest of a connection, and every message would be compressed per socket
+# instead of serialized once); frames up to 1 MiB reach the app, which answers too_large
+# over LSTM_LAB_LIVE_MAX_MESSAGE; a ping every 20 s drops peers that vanished.
+WEBSOCKET_OPTIONS = {"ws_per_message_deflate": False, "ws_max_size": 1 << 20,
+                     "ws_ping_interval": 20.0, "ws_ping_timeout": 20.0}
+
+
 def serve(argv: list[str]) -> int:
     import uvicorn
 
@@ -57,8 +84,14 @@ def serve(argv: list[str]) -> int:
     # The app reads its settings from the environment, in this process and in every worker.
     os.environ[FRAME_ANCESTORS_ENV] = args.frame_ancestors
     os.environ[BODY_TIMEOUT_ENV] = args.body_timeout
+    os.environ[REDIS_URL_ENV], os.environ[PUBLIC_URL_ENV] = args.redis_url, args.public_url
+    for name, (var, *_) in LIVE_NUMBERS.items():
+        os.environ[var] = str(getattr(args, name))
+    # Join links need the address students can reach: the app learns where it listens.
+    os.environ[LISTEN_HOST_ENV], os.environ[LISTEN_PORT_ENV] = args.host, str(args.port)
+    os.environ[WORKERS_ENV] = str(args.workers)
     try:
-        settings.from_env()
+        config = settings.from_env()
     except settings.SettingsError as error:
         print(f"lstm-cell-lab: {error}", file=sys.stderr)
         return 2
@@ -69,6 +102,13 @@ def serve(argv: list[str]) -> int:
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     address = f"http://{shown_host}:{args.port}/"
     print(f"LSTM Cell Lab is running at {address}  (Ctrl+C stops it)", flush=True)
+    join_base = address_module.join_base(config.public_url, config.listen_host, config.listen_port)
+    if not address_module.is_loopback_url(join_base):
+        print(f"Students join at {join_base}/join  (give them this address)", flush=True)
+    if args.workers > 1 and not config.redis_url:
+        print(f"lstm-cell-lab: warning: {args.workers} workers without --redis-url: a live class "
+              "would be split between workers. Use --workers 1 for live classes, or give "
+              "--redis-url.", file=sys.stderr, flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [address]).start()
     # asyncio's own event loop, not uvloop: under 200 connections flat out, uvloop left a few
@@ -76,7 +116,8 @@ def serve(argv: list[str]) -> int:
     # 0.2 s, at the same rate (docs/performance.md).
     uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers,
                 log_level="warning", server_header=False, limit_concurrency=args.limit_concurrency,
-                timeout_keep_alive=args.timeout_keep_alive, backlog=2048, loop="asyncio")
+                timeout_keep_alive=args.timeout_keep_alive, backlog=2048, loop="asyncio",
+                **WEBSOCKET_OPTIONS)
     return 0
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 Deliver = Callable[[str, str], None]
+Lost = Callable[[], None]
 UNCHANGED = object()  # a keyword argument left as it is
 
 
@@ -27,8 +28,9 @@ class Broker(ABC):
     name: str  # "memory" or "redis"
 
     @abstractmethod
-    async def start(self, deliver: Deliver) -> None:
-        """Connect; from now on published payloads go to `deliver`."""
+    async def start(self, deliver: Deliver, lost: Lost) -> None:
+        """Connect; from now on published payloads go to `deliver`. `lost()` is called when
+        payloads may have been missed (the Redis connection came back): resync every socket."""
 
     @abstractmethod
     async def stop(self) -> None: ...

@@ -30,7 +30,7 @@ class LiveClasses:
         """Connect the broker (once); the app's lifespan also starts the upkeep."""
         if not self.connected:
             self.connected = True
-            await self.broker.start(self.hub.deliver)
+            await self.broker.start(self.hub.deliver, self._lost)
 
     async def start(self) -> None:
         await self.ready()
@@ -42,6 +42,10 @@ class LiveClasses:
             task.cancel()
         await self.broker.stop()
         self.connected = False
+
+    def _lost(self) -> None:
+        """Messages may have been missed: every socket reconnects and gets a snapshot."""
+        self.hub.close_all(1012)
 
     def _spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

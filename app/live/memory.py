@@ -25,7 +25,7 @@ class MemoryBroker(Broker):
         self.classes: dict[str, _Class] = {}
         self.deliver: Deliver = lambda code, payload: None
 
-    async def start(self, deliver: Deliver) -> None:
+    async def start(self, deliver: Deliver, lost=None) -> None:
         self.deliver = deliver
 
     async def stop(self) -> None:
