@@ -96,21 +96,30 @@ def same_view(teacher, *students):
         expect(student.get_by_test_id("cell-value")).to_have_text(cell)
 
 
-def run_a_class(teacher, teacher_url: str, students_url: str | None = None):
-    """The whole classroom story; students join on `students_url` (another server
-    sharing the class through Redis) or on the join link as given."""
-    code, link = start_class(teacher, teacher_url)
-    assert link.endswith(f"/join/{code}")
-    if students_url:
-        link = f"{students_url}/join/{code}"
-    return code, link
-
-
 def test_a_class_follows_the_teacher_answers_and_ends(class_server, device):
+    classroom(device, class_server)
+
+
+def test_a_class_across_two_servers_and_redis(redis_server, device):
+    """The teacher on one instance, the students on another; Redis carries the class."""
+    first = ClassServer(redis_url=redis_server.url)
+    second = ClassServer(redis_url=redis_server.url)
+    try:
+        classroom(device, first, students_on=second)
+    finally:
+        first.stop()
+        second.stop()
+
+
+def classroom(device, server, students_on=None):
+    """The whole story: follow, a question, lock and unlock, a reload, the end. The
+    students open the join link the server gave, or the same path on `students_on`."""
     teacher = device()
-    code, link = start_class(teacher, class_server.url)
-    port = class_server.url.rsplit(":", 1)[1]
+    code, link = start_class(teacher, server.url)
+    port = server.url.rsplit(":", 1)[1]
     assert link == f"http://localhost:{port}/join/{code}"  # another origin than the teacher's
+    if students_on:
+        link = f"{students_on.url}/join/{code}"
     en = device(390, 844)
     hant = device(768, 1024, locale="zh-TW")
     join(en, link)
