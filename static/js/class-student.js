@@ -11,6 +11,7 @@ import { change, refresh, state, subscribe } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
 const CLIENT_KEY = "lstm-lab.client";
+const WAIT_FOR_CLASS = 5 * 60 * 1000; // ms a student waits for a lost class to be resumed
 // The controls a follower may not use (downloads, language and help stay).
 const CONTROLS = ".layout input, .layout select, .layout button:not(.downloads button), "
   + ".topbar select:not(#language), #open-lessons, #open-train, #open-teacher";
@@ -36,6 +37,7 @@ export class StudentClass {
     this.code = null;
     this.socket = null;
     this.status = "idle"; // idle | connecting | retrying | waiting | joined | ended | left
+    this.lostAt = null; // when the class was found missing (waiting for it to be resumed)
     this.welcomed = false; // once welcomed, a lost class is waited for (it may be resumed)
     this.following = true;
     this.locked = true;
@@ -60,9 +62,11 @@ export class StudentClass {
 
   /** A page opened at /join or /join/CODE: show the form, or join at once. */
   start(join) {
-    $("class-join").hidden = false;
-    if (!join) return $("class-join-code").focus();
-    $("class-join-code").value = join;
+    if (!join) {
+      $("class-join").hidden = false;
+      return $("class-join-code").focus();
+    }
+    $("class-join-code").value = join; // the form shows only if joining fails
     this.tryJoin(join, { checked: false });
   }
 
@@ -77,7 +81,10 @@ export class StudentClass {
     const error = $("class-join-error");
     const code = this.normalise(text);
     error.textContent = code ? "" : t("class.bad_code");
-    if (!code) return $("class-join-code").focus();
+    if (!code) {
+      $("class-join").hidden = false;
+      return $("class-join-code").focus();
+    }
     if (checked) {
       try {
         const response = await fetch(`/api/classes/${code}`);
@@ -102,12 +109,21 @@ export class StudentClass {
       hello: () => ({ type: "hello", role: "student", client: clientId(), ...(this.welcomed ? { rejoin: true } : {}) }),
       onMessage: (message) => this.receive(message),
       onStatus: (status, detail) => this.connection(status, detail),
-      // A class that went away after we were in it may come back (its teacher resumes it).
-      retryAfter: (close) => close === 4404 && this.welcomed && this.status !== "ended",
+      retryAfter: (close) => this.waitForClass(close),
     });
     this.status = "connecting";
     this.socket.connect();
     this.render();
+  }
+
+  /** A class that went away after we were in it may come back (its teacher's page resumes
+   *  it after a server restart): keep trying for WAIT_FOR_CLASS. */
+  waitForClass(close) {
+    if (close !== 4404 || !this.welcomed || !this.inClass) return false;
+    this.lostAt ??= Date.now();
+    this.status = "waiting";
+    this.render();
+    return Date.now() - this.lostAt < WAIT_FOR_CLASS;
   }
 
   receive(message) {
@@ -115,6 +131,7 @@ export class StudentClass {
       case "welcome": {
         const snap = message.class;
         this.welcomed = true;
+        this.lostAt = null;
         this.status = "joined";
         $("class-join").hidden = true;
         this.locked = snap.locked;
@@ -156,7 +173,7 @@ export class StudentClass {
   }
 
   connection(status, detail) {
-    if (status === "retrying") this.status = this.welcomed ? "retrying" : "connecting";
+    if (status === "retrying" && this.status !== "waiting") this.status = this.welcomed ? "retrying" : "connecting";
     if (status === "closed") {
       if (detail.code === "ended") return this.end("ended");
       if (!this.welcomed) {
@@ -298,13 +315,14 @@ export class StudentClass {
     const words = {
       connecting: t("class.status_connecting", { code }),
       retrying: t("class.status_reconnecting", { code }),
+      waiting: t("class.status_waiting", { code }),
       joined: this.following ? t("class.status_following", { code }) : t("class.status_exploring", { code }),
       ended: t("class.status_ended"),
       left: t("class.status_left"),
     }[this.status];
     if (status.textContent !== words) status.textContent = words;
     status.dataset.following = String(this.inClass && this.following);
-    const joined = this.status === "joined" || this.status === "retrying";
+    const joined = ["joined", "retrying", "waiting"].includes(this.status);
     $("class-explore").hidden = !(joined && this.following && !this.locked);
     $("class-back").hidden = !(joined && !this.following);
     $("class-leave").hidden = !this.inClass;
