@@ -140,6 +140,16 @@ def classroom(device, server, students_on=None):
     expect(teacher.get_by_test_id("cell-value")).to_have_text(stored)
     same_view(teacher, en, hant)
     expect(hant.locator(".tape-stored").nth(8)).to_have_text(stored)
+    # Variant, squashing and the RNN's slider follow too (each shown in its own language).
+    teacher.get_by_label("Variant", exact=True).select_option("forget")
+    teacher.get_by_label("Squashing", exact=True).select_option("tanh")
+    set_slider(teacher, "RNN self-weight", 0.5)
+    for student in (en, hant):
+        expect(student.locator("#variant")).to_have_value("forget")
+        expect(student.locator("#squash")).to_have_value("tanh")
+        expect(student.locator("#rnn-loop")).to_have_value("0.5")
+    expect(hant.locator("#squash option:checked")).to_have_text(HANT["squash.tanh"])
+    same_view(teacher, en, hant)
 
     # Lesson 2's question: asked on every device in its own language, answered there.
     teacher.get_by_role("button", name="Lessons").click()
@@ -260,6 +270,12 @@ def test_a_followers_controls_are_off_and_back_to_the_class_is_at_once(class_ser
     teacher.get_by_role("button", name="Lock", exact=True).click()
     expect(student.get_by_role("button", name="Explore on my own")).to_be_hidden()
     expect(student.get_by_role("button", name="Back to the class")).to_be_hidden()
+    close_panel(teacher)
+    # The teacher plays the tape: the student's page plays along.
+    teacher.locator("#speed").evaluate("el => { el.value = 8; el.dispatchEvent(new Event('input')); }")
+    teacher.get_by_role("button", name="Play").click()
+    expect(student.get_by_test_id("step-index")).to_have_text("12", timeout=10000)
+    same_view(teacher, student)
 
 
 def test_join_form_checks_the_code(class_server, device):
