@@ -1,10 +1,10 @@
-// A student's side of a live class: the "Join a class" form (/join), joining at once from
-// a join link (/join/CODE), following the class's state in the student's own language,
+// A student's side of a live class: joining (the form in class-join.js, or at once from a
+// join link /join/CODE), following the class's state in the student's own language,
 // controls that are off (and say so) while following, exploring on one's own when the
-// teacher allows it, and answering the class's questions on this device.
-import { fmt } from "./format.js";
+// teacher allows it; the class's questions are class-question.js.
 import { t } from "./i18n.js";
-import { isClose } from "./lessons.js";
+import { JoinForm } from "./class-join.js";
+import { StudentQuestion } from "./class-question.js";
 import { ClassSocket, errorText } from "./live.js";
 import { adoptShared } from "./state.js";
 import { change, refresh, state, subscribe } from "./store.js";
@@ -31,9 +31,7 @@ export class StudentClass {
   /** lessons: the lesson panel; openLesson(id): show a lesson's text (menus.openLesson). */
   constructor({ lessons, openLesson }) {
     Object.assign(this, { lessons, openLesson });
-    const section = $("class-join");
-    this.alphabet = section.dataset.codeAlphabet;
-    this.codeLength = Number(section.dataset.codeLength);
+    this.form = new JoinForm({ onJoin: (code) => this.join(code) });
     this.code = null;
     this.socket = null;
     this.status = "idle"; // idle | connecting | retrying | waiting | joined | ended | left
@@ -43,68 +41,28 @@ export class StudentClass {
     this.locked = true;
     this.classText = null; // the class's newest state text
     this.seq = -1;
-    this.question = null;
-    this.answer = null; // {question, value, sent}
     this.loadingLesson = null;
-    $("class-join-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.tryJoin($("class-join-code").value);
+    this.question = new StudentQuestion({
+      lessons,
+      send: (message) => this.socket?.send(message) || this.say(t("class.status_reconnecting", { code: this.code })),
+      onChange: () => this.render(),
     });
     $("class-explore").addEventListener("click", () => this.explore());
     $("class-back").addEventListener("click", () => this.backToClass());
     $("class-leave").addEventListener("click", () => this.leave());
-    $("class-ask").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.sendAnswer();
-    });
     subscribe(() => this.afterDraw());
   }
 
   /** A page opened at /join or /join/CODE: show the form, or join at once. */
   start(join) {
-    if (!join) {
-      $("class-join").hidden = false;
-      return $("class-join-code").focus();
-    }
-    $("class-join-code").value = join; // the form shows only if joining fails
-    this.tryJoin(join, { checked: false });
-  }
-
-  normalise(text) {
-    const code = text.replace(/[\s-]/g, "").toUpperCase();
-    const pattern = new RegExp(`^[${this.alphabet}]{${this.codeLength}}$`);
-    return pattern.test(code) ? code : null;
-  }
-
-  /** Join the class of a typed code: its form, then (typed) whether it exists. */
-  async tryJoin(text, { checked = true } = {}) {
-    const error = $("class-join-error");
-    const code = this.normalise(text);
-    error.textContent = code ? "" : t("class.bad_code");
-    if (!code) {
-      $("class-join").hidden = false;
-      return $("class-join-code").focus();
-    }
-    if (checked) {
-      try {
-        const response = await fetch(`/api/classes/${code}`);
-        if (response.status === 404) {
-          error.textContent = t("class.unknown_code", { code });
-          return $("class-join-code").focus();
-        }
-        if (!response.ok) throw new Error(String(response.status));
-      } catch {
-        error.textContent = t("class.check_failed");
-        return;
-      }
-      history.replaceState(null, "", `/join/${code}${location.hash}`);
-    }
-    this.join(code);
+    if (join) this.form.tryJoin(join, { checked: false });
+    else this.form.show();
   }
 
   join(code) {
     this.socket?.stop();
-    Object.assign(this, { code, welcomed: false, following: true, classText: null, seq: -1, question: null, answer: null });
+    Object.assign(this, { code, welcomed: false, following: true, classText: null, seq: -1 });
+    this.question.set(null);
     this.socket = new ClassSocket(code, {
       hello: () => ({ type: "hello", role: "student", client: clientId(), ...(this.welcomed ? { rejoin: true } : {}) }),
       onMessage: (message) => this.receive(message),
@@ -133,10 +91,10 @@ export class StudentClass {
         this.welcomed = true;
         this.lostAt = null;
         this.status = "joined";
-        $("class-join").hidden = true;
+        this.form.hide();
         this.locked = snap.locked;
         if (this.locked) this.following = true;
-        this.setQuestion(snap.question);
+        this.question.set(snap.question);
         this.takeState(snap.state, snap.seq ?? 0, true);
         break;
       }
@@ -152,13 +110,13 @@ export class StudentClass {
         this.say(t("class.gathered"));
         break;
       case "ask":
-        this.setQuestion(message.question);
+        this.question.set(message.question);
         break;
       case "answered":
-        if (this.answer?.question === message.question) this.answer.sent = true;
+        this.question.taken(message.question);
         break;
       case "reveal":
-        if (this.question?.id === message.question) this.question = { ...this.question, revealed: true, right: message.right };
+        this.question.reveal(message.question, message.right);
         break;
       case "ended":
         this.end("ended");
@@ -180,9 +138,8 @@ export class StudentClass {
         // Never got in: show the form again with the reason.
         this.status = "idle";
         this.socket = null;
-        $("class-join").hidden = false;
-        $("class-join-error").textContent = detail.code === "unknown_class"
-          ? t("class.unknown_code", { code: this.code }) : errorText(detail.code);
+        this.form.show(detail.code === "unknown_class"
+          ? t("class.unknown_code", { code: this.code }) : errorText(detail.code));
         this.code = null;
       } else this.end("ended");
     }
@@ -232,28 +189,10 @@ export class StudentClass {
     this.socket = null;
     this.status = why; // "ended" or "left"
     this.following = false;
-    this.question = null;
+    this.question.set(null);
     history.replaceState(null, "", `/${location.hash}`); // a reload opens the page, not the class
     this.render();
     refresh();
-  }
-
-  setQuestion(question) {
-    const fresh = question?.id !== this.question?.id;
-    this.question = question;
-    if (fresh) {
-      this.answer = null;
-      $("class-ask-value").value = "";
-    }
-  }
-
-  sendAnswer() {
-    const field = $("class-ask-value");
-    const value = Number(field.value);
-    if (!this.question || this.question.revealed || field.value.trim() === "" || !Number.isFinite(value)) return;
-    this.answer = { question: this.question.id, value, sent: false };
-    if (!this.socket?.send({ type: "answer", question: this.question.id, value })) this.say(t("class.status_reconnecting", { code: this.code }));
-    this.render();
   }
 
   /** A passing sentence (an error, "brought back") in the status line's place below. */
@@ -291,7 +230,7 @@ export class StudentClass {
       }
       if (off.length) refresh(); // the views disable again what they mean to
     }
-    this.renderQuestion();
+    this.question.render(this.inClass);
   }
 
   /** What a key press that would change the page does while following: say why not. */
@@ -330,39 +269,5 @@ export class StudentClass {
     note.hidden = !(this.inClass && this.following);
     note.textContent = t(this.locked ? "class.lock_note" : "class.follow_note");
     this.afterDraw();
-  }
-
-  renderQuestion() {
-    const question = this.inClass ? this.question : null;
-    const form = $("class-ask");
-    form.hidden = !question || question.revealed;
-    const feedback = $("class-ask-feedback");
-    if (!question) {
-      if (!this.inClass) feedback.textContent = "";
-      return;
-    }
-    const prompt = this.prompt(question);
-    if ($("class-ask-prompt").textContent !== prompt) $("class-ask-prompt").textContent = prompt;
-    const mine = this.answer?.question === question.id ? this.answer : null;
-    let text = "";
-    if (question.revealed) {
-      const params = { right: fmt(question.right), value: mine ? fmt(mine.value) : "" };
-      const key = !mine ? "class.revealed_none" : isClose(mine.value, question.right) ? "class.revealed_right" : "class.revealed_wrong";
-      text = t(key, params);
-      feedback.dataset.result = !mine ? "skipped" : key === "class.revealed_right" ? "right" : "wrong";
-    } else {
-      if (mine?.sent) text = t("class.sent", { value: fmt(mine.value) });
-      delete feedback.dataset.result;
-    }
-    if (feedback.textContent !== text) feedback.textContent = text;
-  }
-
-  /** The question in this student's language, from its own copy of the lesson. */
-  prompt(question) {
-    const lessonId = question.id.slice(0, question.id.lastIndexOf(":"));
-    const entry = this.lessons.lesson?.id === lessonId
-      ? this.lessons.lesson.steps.find((e) => e.at === question.step) : null;
-    const key = entry?.predict?.quantity === "output" ? "lesson.predict_output" : "lesson.predict_cell";
-    return entry?.predict?.prompt || t(key, { step: question.step });
   }
 }
