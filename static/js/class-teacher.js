@@ -127,7 +127,7 @@ export class TeacherClass {
         Object.assign(this, { students: snap.students, locked: snap.locked, question: snap.question, answers: snap.answers });
         this.sentText = snap.state; // the class has this; send ours if it differs
         this.sendState();
-        $("class-teacher-status").textContent = t("class.teacher_running", { code: this.saved.code });
+        this.say(t("class.teacher_running", { code: this.saved.code }), { inBar: false });
         break;
       }
       case "count":
@@ -150,7 +150,7 @@ export class TeacherClass {
         this.finish();
         break;
       case "error":
-        $("class-teacher-status").textContent = errorText(message.code);
+        this.say(errorText(message.code));
         break;
       default:
         return;
@@ -159,17 +159,23 @@ export class TeacherClass {
   }
 
   connection(status, detail) {
-    const line = $("class-teacher-status");
-    if (status === "retrying") line.textContent = t("class.teacher_reconnecting");
+    if (status === "retrying") this.say(t("class.teacher_reconnecting"));
     if (status === "closed") {
       const wasEnded = detail.code === "ended";
       this.finish();
-      line.textContent = wasEnded ? t("class.teacher_ended") : errorText(detail.code);
+      this.say(wasEnded ? t("class.teacher_ended") : errorText(detail.code));
     }
   }
 
+  /** A sentence about the class, in the panel and (while the class runs) in the bar; the
+   *  bar's line clears with the next good news. */
+  say(text, { inBar = true } = {}) {
+    $("class-teacher-status").textContent = text;
+    $("class-bar-note").textContent = inBar ? text : "";
+  }
+
   send(message) {
-    if (!this.socket?.send(message)) $("class-teacher-status").textContent = t("class.teacher_reconnecting");
+    if (!this.socket?.send(message)) this.say(t("class.teacher_reconnecting"));
   }
 
   /** The store changed: send the class the new state, at most every STATE_EVERY ms. */
