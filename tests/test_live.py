@@ -351,3 +351,34 @@ def test_unused_classes_expire():
         assert api.get(f"/api/classes/{made['code']}").status_code == 404
         assert api.get(f"/api/classes/{kept['code']}").status_code == 200
         assert list(app.state.live.broker.classes) == [kept["code"]]
+
+
+def test_hub_sends_one_string_to_every_socket_and_drops_a_stuck_one():
+    import asyncio
+
+    from app.live.hub import SEND_QUEUE, Connection, Hub
+
+    async def scenario():
+        async def nothing(_):
+            pass
+
+        hub = Hub()
+        conns = [Connection("ABCDEF", role, f"client-{i}", nothing, nothing)
+                 for i, role in enumerate(["teacher", "student", "student"])]
+        for conn in conns:
+            hub.add(conn)
+            conn.welcome("{}")
+            conn.queue.get_nowait()
+        hub.deliver("ABCDEF", 's{"type":"state","state":"x","seq":1}')
+        first, second = conns[1].queue.get_nowait(), conns[2].queue.get_nowait()
+        assert first is second and first == '{"type":"state","state":"x","seq":1}'  # serialized once
+        assert conns[0].queue.empty()  # "s": students only
+        conns[2].sender = asyncio.create_task(asyncio.sleep(60))  # stuck sending
+        for n in range(SEND_QUEUE + 1):
+            hub.deliver("ABCDEF", 'a{"type":"pong"}')
+            conns[1].queue.get_nowait()  # this one reads
+        await asyncio.sleep(0)
+        assert conns[2].overflowed and conns[2].sender.cancelled()
+        assert not conns[1].overflowed and conns[1].queue.empty()
+
+    asyncio.run(scenario())

@@ -89,15 +89,20 @@ class LiveClasses:
             raise LiveError("class_full", f"this class has its {self.max_students} students",
                             "code", m.CLOSE_FULL)
         conn = Connection(code, role, token if role == "student" else None, send, close)
-        if self.hub.add(conn):
-            await self.broker.subscribe(code)
-        if role == "student":
-            await self.broker.join(code, conn.client)
-            self.notify(code, "count")
-        conn.welcome(encode({"type": "welcome", "role": role, "class": await self.snapshot(code, role)}))
+        try:
+            if self.hub.add(conn):
+                await self.broker.subscribe(code)
+            if role == "student":
+                await self.broker.join(code, conn.client)
+                conn.joined = True
+                self.notify(code, "count")
+            conn.welcome(encode({"type": "welcome", "role": role, "class": await self.snapshot(code, role)}))
+        except BaseException:
+            await self.leave(conn)
+            raise
         return conn
 
-    async def _teacher(self, code: str, secret: str, record: Record | None, hello: dict) -> Record:
+    async def _teacher(self, code: str, secret: str, record: Record | None, hello: dict) -> Record | None:
         if record is not None:
             if not secret_matches(secret, record.secret_hash):
                 raise LiveError("bad_secret", "this is not the secret of this class's teacher",
@@ -138,7 +143,7 @@ class LiveClasses:
     async def leave(self, conn: Connection) -> None:
         last = self.hub.remove(conn)
         try:
-            if conn.role == "student":
+            if conn.joined:
                 await self.broker.leave(conn.code, conn.client)
                 self.notify(conn.code, "count")
             if last:

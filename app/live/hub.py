@@ -21,14 +21,17 @@ class Connection:
         self.queue: asyncio.Queue = asyncio.Queue(SEND_QUEUE)
         self.pending: list | None = []  # held until the welcome is queued
         self.overflowed = False
+        self.joined = False  # counted among the class's students
         self.sender: asyncio.Task | None = None
 
     def push(self, item: str | int) -> None:
         """Queue a text, or an int: close with that code after what is queued."""
         if self.pending is not None:
-            self.pending.append(item)
-            if len(self.pending) <= SEND_QUEUE:
-                return
+            if len(self.pending) < SEND_QUEUE:
+                self.pending.append(item)
+            else:
+                self.overflowed = True
+            return
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -37,8 +40,10 @@ class Connection:
                 self.sender.cancel()
 
     def welcome(self, text: str) -> None:
+        """Queue the welcome, then what arrived meanwhile (or, if too much did, a close:
+        the client reconnects and gets a fresher welcome)."""
         held, self.pending = self.pending or [], None
-        for item in (text, *held):
+        for item in (text, *held, *([1013] if self.overflowed else [])):
             self.push(item)
 
     async def run_sender(self) -> None:

@@ -66,9 +66,13 @@ class RedisBroker(Broker):
         self.deliver, self.lost = deliver, lost
         # A pooled connection that Redis closed (a restart) fails once: retry on a new one.
         retry = Retry(ExponentialBackoff(cap=1.0, base=0.05), 3)
-        self.redis = redis.from_url(self.url, decode_responses=True, socket_connect_timeout=2,
-                                    socket_timeout=5, health_check_interval=30, retry=retry,
-                                    retry_on_error=[RedisConnectionError, RedisTimeout])
+        # A class's students join in a burst: commands wait for one of 50 connections
+        # rather than fail with "Too many connections".
+        pool = redis.BlockingConnectionPool.from_url(
+            self.url, max_connections=50, timeout=10, decode_responses=True, socket_connect_timeout=2,
+            socket_timeout=5, health_check_interval=30, retry=retry,
+            retry_on_error=[RedisConnectionError, RedisTimeout])
+        self.redis = redis.Redis.from_pool(pool)
         self.set_state_script = self.redis.register_script(_SET_STATE)
         self.set_fields_script = self.redis.register_script(_SET_FIELDS)
         self.connected = asyncio.Event()
