@@ -404,3 +404,16 @@ def test_no_wcag_violations_in_a_class(class_server, device):
     assert violations(teacher) == []
     teacher.keyboard.press("Escape")
     expect(teacher.locator("#class-qr-dialog")).to_be_hidden()
+
+
+@pytest.mark.parametrize("path, status, join", [
+    ("/join", 200, ""), ("/join/k7m-2qx", 200, "K7M2QX"), ("/join/K7M2Q0", 404, "K7M2Q0"),
+    ("/join/" + "A" * 60, 404, "A" * 40), ("/join/%3Cb%3E", 404, "&lt;b&gt;")])
+def test_join_pages(client, path, status, join):
+    """/join serves the page with the form; /join/CODE the page that joins CODE (read as
+    the server reads codes); a code of the wrong form answers 404 with the form."""
+    response = client.get(path, headers={"Accept-Language": "zh-TW"})
+    assert response.status_code == status
+    assert f'<body data-join="{join}">' in response.text
+    assert 'id="class-join-code"' in response.text and "課堂代碼" in response.text
+    assert "content-security-policy" in response.headers
