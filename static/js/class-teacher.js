@@ -125,6 +125,7 @@ export class TeacherClass {
       case "welcome": {
         const snap = message.class;
         Object.assign(this, { students: snap.students, locked: snap.locked, question: snap.question, answers: snap.answers });
+        if (snap.question?.revealed) this.revealedIds.add(snap.question.id); // after a reload
         this.sentText = snap.state; // the class has this; send ours if it differs
         this.sendState();
         this.say(t("class.teacher_running", { code: this.saved.code }), { inBar: false });
