@@ -417,3 +417,22 @@ def test_join_pages(client, path, status, join):
     assert f'<body data-join="{join}">' in response.text
     assert 'id="class-join-code"' in response.text and "課堂代碼" in response.text
     assert "content-security-policy" in response.headers
+
+
+def test_a_student_offline_for_a_while_catches_up(class_server, device):
+    teacher = device()
+    _, link = start_class(teacher, class_server.url)
+    student = device(390, 844)
+    join(student, link)
+    student.context.set_offline(True)  # the Wi-Fi drops
+    student.evaluate("window.dispatchEvent(new Event('offline'))")
+    expect(student.get_by_test_id("class-status")).to_contain_text("reconnecting")
+    step_forward(teacher, 2)
+    step_forward(teacher, 3)
+    set_slider(teacher, "Input gate", 1)
+    student.wait_for_timeout(1500)
+    student.context.set_offline(False)
+    student.evaluate("window.dispatchEvent(new Event('online'))")  # the page retries at once
+    expect(student.get_by_test_id("class-status")).to_contain_text("Following class", timeout=15000)
+    same_view(teacher, student)
+    expect(student.get_by_label("Input gate", exact=True)).to_have_value("1")

@@ -6,6 +6,7 @@ import { t } from "./i18n.js";
 
 const PING_EVERY = 20000; // ms
 const SILENT_LIMIT = 45000; // ms without any message: the connection is dead
+const PROBE_LIMIT = 5000; // ms for a pong after the device comes back
 const DELAYS = [500, 1000, 2000, 4000, 8000, 10000]; // ms before each retry, then the last
 // Close codes after which coming back cannot help (the error message said why).
 export const FINAL_CLOSES = { 4400: "bad_field", 4403: "bad_secret", 4404: "unknown_class",
@@ -31,10 +32,13 @@ export class ClassSocket {
     this.attempt = 0;
     this.retryTimer = null;
     this.pingTimer = null;
+    this.probeTimer = null;
     this.heardAt = 0;
     this.stopped = false;
     this.wake = () => this.retryNow();
+    this.lost = () => this.drop(); // the device says it is offline: this socket is gone too
     window.addEventListener("online", this.wake);
+    window.addEventListener("offline", this.lost);
     document.addEventListener("visibilitychange", this.wake);
   }
 
@@ -85,11 +89,16 @@ export class ClassSocket {
     this.retryTimer = setTimeout(() => this.connect(), base * (1 + 0.3 * Math.random()));
   }
 
-  /** Coming back online or to the tab: try at once instead of waiting out the delay. */
+  /** Coming back online or to the tab: try at once instead of waiting out the delay; an
+   *  open socket must answer a ping within PROBE_LIMIT (it may have died while away). */
   retryNow() {
     if (document.visibilityState === "hidden" || this.stopped) return;
-    if (this.retryTimer) this.connect();
-    else if (this.open && Date.now() - this.heardAt > SILENT_LIMIT) this.drop(); // slept
+    if (this.retryTimer) return this.connect();
+    if (!this.open) return;
+    const asked = Date.now();
+    this.send({ type: "ping" });
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => this.heardAt < asked && this.drop(), PROBE_LIMIT);
   }
 
   ping() {
@@ -117,6 +126,8 @@ export class ClassSocket {
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
     window.removeEventListener("online", this.wake);
+    window.removeEventListener("offline", this.lost);
+    clearTimeout(this.probeTimer);
     document.removeEventListener("visibilitychange", this.wake);
     const ws = this.ws;
     this.ws = null;
