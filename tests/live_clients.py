@@ -4,10 +4,18 @@ hello, waits for the welcome and disconnects N times, PARALLEL at once, and prin
 many cycles were welcomed."""
 
 import asyncio
+import concurrent.futures
 import json
 import sys
 
 import websockets
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in the main thread for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def ws_url(http_url: str, code: str) -> str:

@@ -17,7 +17,7 @@ from app.live import session
 from app.main import create_app
 from app.settings import Settings
 
-from .live_clients import close_code, join, next_of, ws_url
+from .live_clients import run_async, close_code, join, next_of, ws_url
 from .test_live_redis import post_class
 
 CYCLES = 10_000
@@ -72,7 +72,7 @@ def test_junk_never_breaks_the_socket_or_the_class(lab):
         assert await close_code(pupil) == 1009
         await lesson_still_works(url, made["teacher_secret"], 1)
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert app.state.live.broker.classes[made["code"]].record.state == "step=1"
 
 
@@ -96,7 +96,7 @@ def test_a_flood_is_refused_then_closed(lab):
         assert errors == 1  # one rate_limited, not one per refused message
         await lesson_still_works(url, made["teacher_secret"], 2)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_a_client_that_does_not_read_is_dropped_without_holding_up_the_others(server_thread):
@@ -133,7 +133,7 @@ def test_a_client_that_does_not_read_is_dropped_without_holding_up_the_others(se
             await asyncio.sleep(0.1)
         stuck.transport.abort()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_ten_thousand_connect_disconnect_cycles(lab):
@@ -158,7 +158,7 @@ def test_ten_thousand_connect_disconnect_cycles(lab):
     print(f"{CYCLES} cycles in {took:.1f} s; server RSS grew {grew} KiB")
     assert grew < RSS_GROWTH_BOUND, f"RSS grew {grew} KiB over {CYCLES} cycles"
     assert len(live.tasks) == 1  # only the upkeep loop
-    asyncio.run(lesson_still_works(url, made["teacher_secret"], 3))
+    run_async(lesson_still_works(url, made["teacher_secret"], 3))
 
 
 def test_a_peer_that_stops_answering_pings_is_dropped(server_thread):
@@ -184,4 +184,4 @@ def test_a_peer_that_stops_answering_pings_is_dropped(server_thread):
         await next_of(steady, "pong")
         ghost.transport.abort()
 
-    asyncio.run(scenario())
+    run_async(scenario())

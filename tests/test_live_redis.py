@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import redis
@@ -17,7 +18,7 @@ from app.main import create_app
 from app.settings import Settings
 
 from .conftest import _free_port
-from .live_clients import close_code, join, next_of, ws_url
+from .live_clients import run_async, close_code, join, next_of, ws_url
 
 
 def post_class(base: str, state: str = "v=lstm") -> dict:
@@ -80,7 +81,7 @@ def test_class_across_two_instances(redis_server, server_thread):
         for ws in (*students, late, teacher):
             assert await close_code(ws) == 4410
 
-    asyncio.run(lesson())
+    run_async(lesson())
     keys = redis.Redis.from_url(redis_server.url).keys("lstm-lab:*")
     assert keys == [], keys  # ending a class frees every key
 
@@ -113,7 +114,7 @@ def test_a_crashed_instance_students_drop_out(redis_server, server_thread, tmp_p
             await ws.close()
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         crash.kill()
     assert students_of(a.url, code) == 0
@@ -144,7 +145,7 @@ def test_redis_restart_mid_class(redis_server, server_thread):
         assert (await next_of(pupil, "state"))["state"] == "v=lstm&step=3"
         await wait_count(teacher, 1)
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_server_restart_with_redis_keeps_the_class(redis_server, server_thread):
@@ -168,7 +169,7 @@ def test_server_restart_with_redis_keeps_the_class(redis_server, server_thread):
         teacher, welcome = await join(ws_url(a.url, code), role="teacher", secret=secret)
         assert welcome["class"]["students"] == 1
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_server_restart_with_memory_broker_resumes_from_the_teacher(server_thread):
@@ -196,4 +197,19 @@ def test_server_restart_with_memory_broker_resumes_from_the_teacher(server_threa
         await teacher.send(json.dumps({"type": "state", "state": "v=gru&step=5"}))
         assert (await next_of(pupil, "state"))["state"] == "v=gru&step=5"
 
-    asyncio.run(scenario())
+    run_async(scenario())
+
+
+def test_unused_classes_expire_in_redis(redis_server, server_thread):
+    a = server_thread(redis_app(redis_server, class_ttl=1, max_classes=1))
+    made = post_class(a.url)
+    db = redis.Redis.from_url(redis_server.url)
+    assert db.ttl(f"lstm-lab:class:{made['code']}") == 1
+    time.sleep(1.6)
+    try:
+        students_of(a.url, made["code"])
+        raise AssertionError("the class did not expire")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    assert post_class(a.url)["code"]  # the class limit no longer counts it
+    assert db.keys("lstm-lab:class:*") != [f"lstm-lab:class:{made['code']}".encode()]

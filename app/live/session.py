@@ -15,7 +15,7 @@ from .messages import LiveError
 
 log = logging.getLogger("lstm_cell_lab.live")
 HELLO_TIMEOUT = 10.0  # s
-FLOOD_CLOSE = 1000  # refused messages in a row before the socket is closed (1008)
+FLOOD_CLOSE = 1000  # refused messages in one flood (until the bucket refills) before 1008
 CLOSE_TIMEOUT = 1.0  # s to send a close frame to a socket that may not read
 
 
@@ -125,7 +125,8 @@ async def _receive(ws: WebSocket, conn: Connection, live: LiveClasses, max_bytes
                 conn.push(1008)
                 return True
             continue
-        refused = 0
+        if bucket.tokens >= bucket.burst - 1:  # quiet long enough to refill: the flood is over
+            refused = 0
         try:
             if text is None:
                 raise first_error
