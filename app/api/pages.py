@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import config, ui_strings
+from ..live.codes import ALPHABET, CODE_LENGTH, normalise_code
 from ..static_files import VERSIONED
 from ..paths import STATIC, TEMPLATES as TEMPLATE_DIR
 
@@ -23,6 +24,25 @@ SHORTCUTS = [("→", "help.key_forward"), ("←", "help.key_back"), ("kbd.space"
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def index(request: Request) -> HTMLResponse:
     """The page in the visitor's language, with the shared ranges and defaults embedded."""
+    return page(request)
+
+
+@router.get("/join", response_class=HTMLResponse, include_in_schema=False)
+async def join_form(request: Request) -> HTMLResponse:
+    """The page with the "Join a class" form open."""
+    return page(request, join="")
+
+
+@router.get("/join/{code}", response_class=HTMLResponse, include_in_schema=False)
+async def join_class(request: Request, code: str) -> HTMLResponse:
+    """The page, which joins class `code` at once (a join link or its QR code). A code of
+    the wrong form answers 404 with the form, which says so."""
+    normal = normalise_code(code)
+    return page(request, join=normal or code[:40], status_code=200 if normal else 404)
+
+
+def page(request: Request, join: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """The page; `join` (a class code, or "" for the form) puts it in a live class."""
     lang = ui_strings.negotiate(request.headers.get("accept-language"))
     strings = ui_strings.strings(lang)
 
@@ -34,8 +54,10 @@ async def index(request: Request) -> HTMLResponse:
         "static": VERSIONED, "favicon": FAVICON,
         "languages": ui_strings.LANGUAGES, "modules": MODULES, "hideable": config.HIDEABLE_CONTROLS,
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
+        "join": join, "code_alphabet": ALPHABET, "code_length": CODE_LENGTH,
     }
-    return TEMPLATES.TemplateResponse(request, "index.html", context, headers={"Vary": "Accept-Language"})
+    return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status_code,
+                                      headers={"Vary": "Accept-Language"})
 
 
 @router.get("/healthz")

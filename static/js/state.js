@@ -174,3 +174,25 @@ export function deserialize(text) {
   take("train", parseTrain, (v) => (state.train = v));
   return { state, problems, hasTape: p.has("tape") };
 }
+
+// ---- a live class shares the state, less what belongs to each device ------------
+
+/** The fields each device keeps for itself in a live class: its language, the controls
+ *  its link hides, projector mode and its own training lab. Everything else is shared. */
+export const DEVICE_FIELDS = ["lang", "hide", "projector", "train"];
+
+/** serialize(state) without this device's own fields: the text a class shares. */
+export function serializeShared(state) {
+  const fresh = defaultState();
+  return serialize({ ...state, ...Object.fromEntries(DEVICE_FIELDS.map((f) => [f, fresh[f]])) });
+}
+
+/** Copy the shared fields of a class's text (from serializeShared) into `state`; returns
+ *  the names of the parts that could not be read (they take their defaults). */
+export function adoptShared(state, text) {
+  const { state: shared, problems } = deserialize(text);
+  for (const [field, value] of Object.entries(shared)) {
+    if (!DEVICE_FIELDS.includes(field)) state[field] = value;
+  }
+  return problems;
+}

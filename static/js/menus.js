@@ -1,0 +1,77 @@
+// The header's menus and dialogs: language, lessons, training lab, teacher, help,
+// projector mode and downloads. Each writes to the store like any other control.
+import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js";
+import { setLanguage, t } from "./i18n.js";
+import { applyLesson, defaultTraining } from "./state.js";
+import { change, freshRun, refresh, state } from "./store.js";
+import { showNotice } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class Menus {
+  /** lessons: the lesson panel; teacher: the teacher dialog; views: to speak again. */
+  constructor({ lessons, teacher, views }) {
+    Object.assign(this, { lessons, teacher, views });
+  }
+
+  /** Load lesson `id`; with `apply` its setup replaces the state, else only its text shows. */
+  async openLesson(id, { apply }) {
+    const lessons = this.lessons;
+    try {
+      const lesson = await lessons.load(id);
+      if (!lessons.list.length) await lessons.loadList();
+      if (apply) change((s) => applyLesson(s, lesson));
+      else change((s) => (s.lesson = lesson.id));
+      $("lessons-dialog").close();
+      $("lesson").scrollIntoView?.({ block: "nearest" });
+    } catch {
+      showNotice(t("lessons.unavailable"));
+      change((s) => (s.lesson = null));
+    }
+  }
+
+  async switchLanguage(lang) {
+    try {
+      await setLanguage(lang);
+    } catch {
+      return;
+    }
+    change((s) => (s.lang = lang));
+    this.lessons.list = []; // reloaded in the new language (by openLesson, or when next needed)
+    if (this.lessons.active) await this.openLesson(state.lesson, { apply: false });
+    this.views.announceAgain();
+    refresh();
+  }
+
+  wire() {
+    const { lessons, teacher } = this;
+    $("language").addEventListener("change", (e) => this.switchLanguage(e.target.value));
+    $("open-help").addEventListener("click", () => $("help-dialog").showModal());
+    $("open-teacher").addEventListener("click", async () => {
+      if (!lessons.list.length) await lessons.loadList().catch(() => []);
+      teacher.open();
+    });
+    $("open-lessons").addEventListener("click", async () => {
+      try {
+        await lessons.loadList();
+        lessons.renderList($("lesson-list"), (id) => this.openLesson(id, { apply: true }));
+      } catch {
+        $("lesson-list").textContent = t("lessons.unavailable");
+      }
+      $("lessons-dialog").showModal();
+    });
+    $("open-train").addEventListener("click", () => {
+      change((s) => (s.train = s.train ? null : defaultTraining()));
+      if (state.train) $("train").scrollIntoView?.({ block: "start" });
+    });
+    $("train-close").addEventListener("click", () => {
+      change((s) => (s.train = null));
+      $("open-train").focus();
+    });
+    $("projector-toggle").addEventListener("change", (e) => change((s) => (s.projector = e.target.checked)));
+    $("download-csv").addEventListener("click", () => freshRun() && downloadCSV(freshRun()));
+    $("download-json").addEventListener("click", () => freshRun() && downloadJSON(state, freshRun()));
+    $("download-svg").addEventListener("click", () => downloadSVG($("diagram")));
+    $("download-png").addEventListener("click", () => downloadPNG($("diagram")));
+  }
+}
