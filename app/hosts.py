@@ -33,6 +33,8 @@ class HostCheck:
         if scope["type"] in ("http", "websocket"):
             header = next((v for k, v in scope["headers"] if k == b"host"), b"")
             if not allowed(host_name(header.decode("latin-1")), self.hosts):
+                if scope["type"] == "websocket":  # refused before the handshake completes
+                    return await send({"type": "websocket.close", "code": 1008})
                 return await _refuse(send)
         await self.app(scope, receive, send)
 

@@ -1,6 +1,7 @@
 """The ASGI app: `app.main:app`."""
 
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,8 +13,9 @@ from .api import cell, lessons, live, pages, qr, train
 from . import static_files
 from .body_limit import BodyLimit
 from .head import HeadAsGet
-from .hosts import HostCheck
+from .hosts import HostCheck, host_name
 from .live import make_live
+from .live.address import join_base
 from .paths import STATIC
 
 
@@ -50,9 +52,9 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
     app.add_middleware(HeadAsGet)
-    if settings.allowed_hosts:
-        app.add_middleware(HostCheck, hosts=settings.allowed_hosts)
-    app.state.settings = settings
+    if settings.allowed_hosts:  # and the host of our own join links, which students are given
+        join_host = urlsplit(join_base(settings.public_url, settings.listen_host, settings.listen_port)).netloc
+        app.add_middleware(HostCheck, hosts=settings.allowed_hosts + (host_name(join_host),))
     security.install(app, settings)
     return app
 

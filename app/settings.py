@@ -5,6 +5,7 @@ variables, so `--workers N` children see them too). Invalid values raise
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 FRAME_ANCESTORS_ENV = "LSTM_LAB_FRAME_ANCESTORS"
 BODY_TIMEOUT_ENV = "LSTM_LAB_BODY_TIMEOUT"
@@ -128,7 +129,7 @@ def from_env(environ: dict | None = None) -> Settings:
     """The settings in force, from `environ` (default: os.environ)."""
     env = os.environ if environ is None else environ
     timeout = env.get(BODY_TIMEOUT_ENV, "").strip()
-    numbers = {}
+    numbers: dict[str, Any] = {}
     for name, (var, flag, default, low, high, kind) in LIVE_NUMBERS.items():
         text = env.get(var, "").strip()
         numbers[name] = parse_number(text, f"{var} ({flag})", low, high, kind) if text else default

@@ -271,6 +271,20 @@ def test_allowed_hosts_refuse_other_host_headers():
             assert_secure(response)
 
 
+def test_allowed_hosts_refuse_a_websocket_and_pass_the_join_address():
+    from starlette.websockets import WebSocketDisconnect
+
+    settings = Settings(allowed_hosts=("lab.school.example",), public_url="http://192.168.7.9:8000")
+    client = TestClient(create_app(settings))
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with client.websocket_connect("/ws/class/ABCDEF", headers={"host": "rebind.attacker.example"}):
+            pass
+    assert refused.value.code == 1008
+    # The address the server itself gives students in join links is always served.
+    assert client.get("/healthz", headers={"host": "192.168.7.9:8000"}).status_code == 200
+    assert client.get("/healthz", headers={"host": "192.168.7.10:8000"}).status_code == 400
+
+
 def test_any_host_is_served_when_the_setting_is_empty(client):
     assert client.get("/healthz", headers={"host": "anything.example"}).status_code == 200
 

@@ -28,7 +28,7 @@ def network_address() -> str | None:
     try:
         for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
             if not ipaddress.ip_address(sockaddr[0]).is_loopback:
-                return sockaddr[0]
+                return str(sockaddr[0])
     except OSError:
         pass
     return None

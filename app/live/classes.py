@@ -199,6 +199,7 @@ class LiveClasses:
 
     async def _state(self, conn: Connection, message: dict) -> None:
         state = m.state(message)
+        assert state is not None  # required
         seq = await self.broker.set_state(conn.code, state)
         if seq is None:
             raise self._gone()

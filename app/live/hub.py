@@ -16,7 +16,8 @@ SEND_QUEUE = 64  # messages waiting for one socket before it counts as stuck
 class Connection:
     def __init__(self, code: str, role: str, client: str | None,
                  send: Callable[[str], Awaitable[None]], close: Callable[[int], Awaitable[None]]) -> None:
-        self.code, self.role, self.client = code, role, client
+        self.code, self.role = code, role
+        self.client = client or ""  # a student's anonymous id; "" for a teacher
         self._send, self._close = send, close
         self.queue: asyncio.Queue = asyncio.Queue(SEND_QUEUE)
         self.pending: list | None = []  # held until the welcome is queued
