@@ -2,6 +2,7 @@
 sliders and the API can never disagree. The page reads `page_config()` via the template."""
 
 from .model import SQUASHES, VARIANTS
+from .model.variants import GATES, declaration
 
 TAPE_MIN_STEPS = 1
 TAPE_MAX_STEPS = 1000  # the paper's longest lag
@@ -25,7 +26,7 @@ SQUASH_DEFAULT = "identity"
 # Controls a teacher link can hide: each matches a data-control="..." in the page.
 HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "variant", "squash",
                      "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher",
-                     "train")
+                     "train", "update", "reset")
 
 # The training lab: the lag (or adding-problem length) a user may ask for, and seeds.
 TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
@@ -53,8 +54,11 @@ def page_config() -> dict:
         "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
                       "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
+        "gates": list(GATES),
+        "variant": declaration(),  # gates, forget gate, peepholes, rows, self-loop of each
+        "menu_variants": [v for v in VARIANTS if v != "rnn"],  # the plain RNN runs beside the cell
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
-        "hideable": list(HIDEABLE_CONTROLS),
+        "hideable": list(HIDEABLE_CONTROLS), "weight_limit": WEIGHT_LIMIT,
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
                   "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
     }

@@ -23,7 +23,8 @@ export function isClose(guess, actual) {
 function runMatches(state, cell, step) {
   if (!cell || cell.variant !== state.variant || cell.squash !== state.squash) return false;
   if (cell.steps.length !== state.tape.length) return false;
-  const gates = gatesOf(state.variant).map((g) => [`${g}_gate`, effectiveSchedule(state, g)]);
+  const gates = gatesOf(state.variant).filter((g) => !state.computed.includes(g))
+    .map((g) => [`${g}_gate`, effectiveSchedule(state, g)]);
   for (let k = 0; k < step; k++) {
     const row = cell.steps[k];
     if (row.x !== state.tape[k]) return false;
