@@ -12,6 +12,9 @@ TAPE_VALUE_STEP = 0.1
 
 GATE_MIN, GATE_MAX, GATE_STEP = 0.0, 1.0, 0.01
 GATE_KEY_STEP, GATE_FINE_STEP, GATE_COARSE_STEP = 0.05, 0.01, 0.25  # arrow, Shift+arrow, Page
+# A gate's value before anything sets it: input and output closed, forget keeping, the
+# GRU keeping (update 0) with its recurrent input let through (reset 1).
+GATE_DEFAULT = {"input": 0.0, "forget": 1.0, "output": 0.0, "update": 0.0, "reset": 1.0}
 
 SELF_LOOP_MIN, SELF_LOOP_MAX, SELF_LOOP_STEP = 0.0, 1.5, 0.01
 SELF_LOOP_DEFAULT = 1.0  # the constant error carousel
@@ -51,6 +54,7 @@ def page_config() -> dict:
                  "default": list(DEFAULT_TAPE)},
         "gate": {"min": GATE_MIN, "max": GATE_MAX, "step": GATE_STEP,
                  "key_step": GATE_KEY_STEP, "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
+        "gate_default": GATE_DEFAULT,
         "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
                       "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,

@@ -4,8 +4,7 @@
 export const CONFIG = JSON.parse(document.getElementById("lab-config").textContent);
 
 export const GATES = CONFIG.gates; // every gate any variant has
-// closed, keep, closed; the GRU's update gate keeps, its reset gate lets h_{t-1} through
-export const GATE_DEFAULT = { input: 0, forget: 1, output: 0, update: 0, reset: 1 };
+export const GATE_DEFAULT = CONFIG.gate_default; // closed, keep, closed; GRU: keep, let h_{t-1} in
 
 /** The gates a variant has (the 1997 cell has no forget gate, a plain RNN none). */
 export function gatesOf(variant) {
