@@ -20,7 +20,7 @@ import numpy as np
 
 from . import one_cell
 from .squash import SQUASHES, Squash, sigmoid
-from .variants import GATES, GRU_ROWS, LSTM_ROWS, VARIANTS, gates_of, has_forget
+from .variants import GATES, GRU_ROWS, LSTM_ROWS, VARIANT, VARIANTS, gates_of, has_forget
 
 ROWS = tuple(LSTM_ROWS)  # the LSTM's weight rows: PyTorch's i, f, g, o
 ROW = LSTM_ROWS
@@ -161,7 +161,7 @@ class _Setup:
     def feedback(self) -> bool:
         """Whether any computed unit looks at the past (y_{t-1} or a peephole on c)."""
         rows = self.computed_rows()
-        peeps = self.variant == "peephole" and np.any(self.weights.w_c[rows])
+        peeps = VARIANT[self.variant].peepholes and np.any(self.weights.w_c[rows])
         return bool(np.any(self.weights.w_h[rows]) or peeps)
 
     def trace(self, x: Array, **arrays: Array | None) -> Trace:
@@ -195,8 +195,8 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
     """General path: step by step, gates fed back from y_{t-1} and peepholes on c."""
     T, B, _, H = net_x.shape
     w_h = s.weights.w_h.transpose(2, 0, 1).reshape(H, 4 * H)
-    peep = s.weights.w_c if s.variant == "peephole" else None
-    has_forget = "forget" in gates_of(s.variant)
+    peep = s.weights.w_c if VARIANT[s.variant].peepholes else None
+    forget = has_forget(s.variant)
     sched_i, sched_f, sched_o = (s.schedules.get(name) for name in ("input", "forget", "output"))
     constant_loop = np.full((B, H), s.self_loop)
     net = np.empty((T, B, 4, H))
@@ -209,8 +209,8 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
             n[:, :2] += peep[:2] * c[:, None]  # input and forget gates see c_{t-1}
         act = sigmoid(n)
         i = act[:, 0] if sched_i is None else sched_i[t]
-        f = (act[:, 1] if sched_f is None else sched_f[t]) if has_forget else constant_loop
-        loop = s.self_loop * f if has_forget else constant_loop
+        f = (act[:, 1] if sched_f is None else sched_f[t]) if forget else constant_loop
+        loop = s.self_loop * f if forget else constant_loop
         z = s.squash.g(n[:, 2])
         c = loop * c + i * z
         if peep is not None and sched_o is None:
