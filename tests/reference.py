@@ -39,3 +39,29 @@ def lstm1997_step(x, h, s, wx, wh, b):
     s = s + in_gate * g
     y = out_gate * (2.0 / (1.0 + math.exp(-s)) - 1.0)
     return in_gate, out_gate, g, s, y
+
+
+def gru_step(x, h, wx, wh, b, bh, g=math.tanh, z=None, r=None):
+    """The GRU of the seed (002): z = sigma(W_z [h, x]), r = sigma(W_r [h, x]),
+    h_t = (1 - z) h + z h~, h~ = g(wx_n x + b_n + r (wh_n h + bh)). Index 0..2 is rows
+    r, z, n (nn.GRUCell's order); a given z or r replaces the computed one."""
+    if r is None:
+        r = logistic(wx[0] * x + wh[0] * h + b[0])
+    if z is None:
+        z = logistic(wx[1] * x + wh[1] * h + b[1])
+    candidate = g(wx[2] * x + b[2] + r * (wh[2] * h + bh))
+    return z, r, candidate, (1 - z) * h + z * candidate
+
+
+def scheduled_cell_step(x, c, i, f, o, w=1.0, g=lambda v: v, h=lambda v: v):
+    """A gated cell with every gate given and the default weights (cell input = x):
+    c_t = w f c_{t-1} + i g(x), y_t = o h(c_t). f = 1 for the 1997 cell."""
+    c = w * f * c + i * g(x)
+    return c, o * h(c)
+
+
+def rnn_step(x, h, w, wx, wh, b):
+    """Plain tanh RNN: h_t = tanh(w h_{t-1} + wx x + wh h_{t-1} + b); returns h_t and its
+    d h_t / d h_{t-1} along the self-loop, w (1 - h_t^2)."""
+    h = math.tanh(w * h + wx * x + wh * h + b)
+    return h, w * (1 - h * h)

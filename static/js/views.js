@@ -5,6 +5,7 @@ import { CompareView } from "./compare.js";
 import { describeStep, equation } from "./describe.js";
 import { CellDiagram } from "./diagram.js";
 import { fmt } from "./format.js";
+import { GateModes } from "./gatemode.js";
 import { language, t } from "./i18n.js";
 import { change } from "./store.js";
 import { TapeView } from "./tape.js";
@@ -24,6 +25,7 @@ export class Views {
     });
     this.chart = new TimelineChart($("timeline"), $("timeline-legend"), { onJump: stepTo });
     this.compare = new CompareView($("memory-chart"), $("flow-chart"), { onJump: stepTo });
+    this.gateModes = new GateModes({ change });
     this.chartView = null;
     this.lastAnnounced = null;
     this.draw = this.draw.bind(this);
@@ -37,6 +39,7 @@ export class Views {
 
   drawControls(state, run) {
     this.controls.update({ state, playing: this.playback.playing });
+    this.gateModes.update({ state, step: run?.cell.steps[state.step - 1] });
     this.tape.update({ state, cell: run?.cell });
     document.body.classList.toggle("projector", state.projector);
     $("projector-toggle").checked = state.projector;
@@ -56,8 +59,8 @@ export class Views {
     $("output-value").textContent = fmt(step.output);
     if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
     const scale = Math.max(1, ...run.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
-    this.diagram.update({ state, step, scale });
     const previous = state.step > 1 ? run.cell.steps[state.step - 2].cell : 0;
+    this.diagram.update({ state, step, scale, previous });
     $("equation").textContent = equation(state, step, previous);
     const words = describeStep(state, step);
     $("diagram-desc").textContent = words;
