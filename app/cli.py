@@ -6,6 +6,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from typing import Any
 
 from . import settings
 from .live import address as address_module
@@ -45,7 +46,7 @@ def serve_parser() -> argparse.ArgumentParser:
                         help="base of join links and QR codes when behind a proxy, e.g. "
                              f"https://lab.school.org (env {PUBLIC_URL_ENV}; default: this "
                              "machine's network address when listening on 0.0.0.0)")
-    for name, (var, flag, default, low, high, kind) in LIVE_NUMBERS.items():
+    for name, (var, flag, default, *_) in LIVE_NUMBERS.items():
         what = {"class_ttl": "seconds a class nobody uses lives",
                 "class_max_students": "students in one class",
                 "max_classes": "classes open at once on this server (or Redis)",
@@ -73,7 +74,7 @@ def _port_free(host: str, port: int) -> bool:
 # than the whole rest of a connection, and every message would be compressed per socket
 # instead of serialized once); frames up to 1 MiB reach the app, which answers too_large
 # over LSTM_LAB_LIVE_MAX_MESSAGE; a ping every 20 s drops peers that vanished.
-WEBSOCKET_OPTIONS = {"ws_per_message_deflate": False, "ws_max_size": 1 << 20,
+WEBSOCKET_OPTIONS: dict[str, Any] = {"ws_per_message_deflate": False, "ws_max_size": 1 << 20,
                      "ws_ping_interval": 20.0, "ws_ping_timeout": 20.0}
 
 

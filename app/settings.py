@@ -29,7 +29,7 @@ class SettingsError(ValueError):
 def parse_origins(text: str, source: str = f"{FRAME_ANCESTORS_ENV} (--frame-ancestors)") -> tuple[str, ...]:
     """'https://moodle.school.org, https://*.lms.example' -> a tuple of origins, in order,
     duplicates dropped. Separators: spaces and/or commas. Raises SettingsError on junk."""
-    origins = []
+    origins: list[str] = []
     for item in filter(None, re.split(r"[\s,]+", text.strip())):
         origin = item.rstrip("/")
         port = origin.rsplit(":", 1)[-1] if re.search(r":[0-9]+$", origin) else None

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from typing import Any
 
 import orjson
 import redis.asyncio as redis
@@ -54,7 +55,9 @@ class RedisBroker(Broker):
         self.url, self.ttl, self.heartbeat = url, int(ttl), heartbeat
         self.local: Counter = Counter()  # (code, client) -> sockets in this process
         self.channels: set[str] = set()
-        self.redis = self.pubsub = self.listener = None
+        self.redis: Any = None  # redis.asyncio.Redis once started
+        self.pubsub: Any = None
+        self.listener: asyncio.Task | None = None
 
     def _now(self) -> int:
         return int(time.time() * 1000)
