@@ -30,7 +30,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import orjson
 import websockets
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
@@ -167,8 +166,10 @@ def students_process(urls: list[str], clients: list[str], ready, go, results, se
         for i, client in enumerate(clients):
             welcomed = loop.create_future()
             port = int(urls[i % len(urls)].split(":")[2].split("/")[0])
+            url = urls[i % len(urls)]
             _, student = await loop.create_connection(
-                lambda: Student(urls[i % len(urls)], client, latencies, welcomed), "127.0.0.1", port)
+                lambda url=url, client=client, welcomed=welcomed: Student(url, client, latencies, welcomed),
+                "127.0.0.1", port)
             await asyncio.wait_for(welcomed, 60)
             students.append(student)
         ready.put(len(students))
@@ -191,7 +192,7 @@ async def teacher(url: str, secret: str, rate: float, duration: float) -> int:
     await ws.send(json.dumps({"type": "hello", "role": "teacher", "secret": secret}))
     await ws.recv()
     sent, start = 0, time.monotonic()
-    while (elapsed := time.monotonic() - start) < duration:
+    while time.monotonic() - start < duration:
         await ws.send(json.dumps({"type": "state", "state": f"v=lstm&t={time.time_ns()}&step={sent}"}))
         sent += 1
         await asyncio.sleep(max(0.0, start + sent / rate - time.monotonic()))

@@ -377,7 +377,7 @@ def test_hub_sends_one_string_to_every_socket_and_drops_a_stuck_one():
         assert first is second and first == '{"type":"state","state":"x","seq":1}'  # serialized once
         assert conns[0].queue.empty()  # "s": students only
         conns[2].sender = asyncio.create_task(asyncio.sleep(60))  # stuck sending
-        for n in range(SEND_QUEUE + 1):
+        for _ in range(SEND_QUEUE + 1):
             hub.deliver("ABCDEF", 'a{"type":"pong"}')
             conns[1].queue.get_nowait()  # this one reads
         await asyncio.sleep(0)

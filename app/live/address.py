@@ -20,14 +20,14 @@ def network_address() -> str | None:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
             try:
                 udp.connect((probe, 9))
-                address = udp.getsockname()[0]
+                address = str(udp.getsockname()[0])
             except OSError:
                 continue
         if not ipaddress.ip_address(address).is_loopback and address != "0.0.0.0":
             return address
     try:
         for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            if not ipaddress.ip_address(sockaddr[0]).is_loopback:
+            if not ipaddress.ip_address(str(sockaddr[0])).is_loopback:
                 return str(sockaddr[0])
     except OSError:
         pass

@@ -96,7 +96,7 @@ class LiveClasses:
             if self.hub.add(conn):
                 await self.broker.subscribe(code)
             if role == "student":
-                await self.broker.join(code, conn.client)
+                await self.broker.join(code, token)
                 conn.joined = True
                 self.notify(code, "count")
             conn.welcome(encode({"type": "welcome", "role": role, "class": await self.snapshot(code, role)}))
@@ -146,7 +146,7 @@ class LiveClasses:
     async def leave(self, conn: Connection) -> None:
         last = self.hub.remove(conn)
         try:
-            if conn.joined:
+            if conn.joined and conn.client:
                 await self.broker.leave(conn.code, conn.client)
                 self.notify(conn.code, "count")
             if last:
@@ -198,8 +198,7 @@ class LiveClasses:
         await self.broker.publish(conn.code, audience + encode(message))
 
     async def _state(self, conn: Connection, message: dict) -> None:
-        state = m.state(message)
-        assert state is not None  # required
+        state = m.state(message) or ""
         seq = await self.broker.set_state(conn.code, state)
         if seq is None:
             raise self._gone()
@@ -250,6 +249,6 @@ class LiveClasses:
         question = record.question
         if not question or question["id"] != qid or question["revealed"]:
             raise LiveError("bad_field", f"question {qid!r} is not open for answers", "question")
-        await self.broker.answer(conn.code, conn.client, value)
+        await self.broker.answer(conn.code, conn.client or "", value)
         conn.push(encode({"type": "answered", "question": qid}))
         self.notify(conn.code, "answers")

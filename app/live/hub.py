@@ -97,4 +97,5 @@ class Hub:
 
     def students(self) -> dict[str, set[str]]:
         """Each class served here -> the student client ids connected here."""
-        return {code: {c.client for c in room if c.role == "student"} for code, room in self.rooms.items()}
+        return {code: {c.client for c in room if c.role == "student" and c.client}
+                for code, room in self.rooms.items()}

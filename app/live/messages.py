@@ -101,11 +101,11 @@ def hello(message: dict) -> tuple[str, str]:
         if not valid_client(client):
             raise LiveError("bad_field", "client must be 16 to 64 characters of A-Z, a-z, 0-9, "
                             "_ and -", "client", CLOSE_BAD_HELLO)
-        return role, str(client)
+        return "student", str(client)
     if role == "teacher":
         secret = message.get("secret")
         if not isinstance(secret, str) or not 1 <= len(secret) <= MAX_SECRET:
             raise LiveError("bad_secret", "a teacher's hello needs the class's secret", "secret",
                             CLOSE_BAD_SECRET)
-        return role, secret
+        return "teacher", secret
     raise LiveError("bad_field", "role must be \"student\" or \"teacher\"", "role", CLOSE_BAD_HELLO)

@@ -13,11 +13,10 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from typing import cast
+from typing import Any
 
 import orjson
 import redis.asyncio as redis
-from redis.asyncio.client import PubSub
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError, RedisError, TimeoutError as RedisTimeout
@@ -56,8 +55,8 @@ class RedisBroker(Broker):
         self.url, self.ttl, self.heartbeat = url, int(ttl), heartbeat
         self.local: Counter = Counter()  # (code, client) -> sockets in this process
         self.channels: set[str] = set()
-        self.redis: redis.Redis | None = None  # set by start()
-        self.pubsub: PubSub | None = None  # the listener's current subscription
+        self.redis: Any = None  # redis.asyncio.Redis once started
+        self.pubsub: Any = None
         self.listener: asyncio.Task | None = None
 
     def _now(self) -> int:
@@ -65,11 +64,6 @@ class RedisBroker(Broker):
 
     def _stale(self) -> int:
         return self._now() - int(3 * self.heartbeat * 1000)
-
-    @property
-    def db(self) -> redis.Redis:
-        assert self.redis is not None, "RedisBroker.start() comes first"
-        return self.redis
 
     async def start(self, deliver: Deliver, lost: Lost) -> None:
         self.deliver, self.lost = deliver, lost
@@ -82,8 +76,8 @@ class RedisBroker(Broker):
             socket_timeout=5, health_check_interval=30, retry=retry,
             retry_on_error=[RedisConnectionError, RedisTimeout])
         self.redis = redis.Redis.from_pool(pool)
-        self.set_state_script = self.db.register_script(_SET_STATE)
-        self.set_fields_script = self.db.register_script(_SET_FIELDS)
+        self.set_state_script = self.redis.register_script(_SET_STATE)
+        self.set_fields_script = self.redis.register_script(_SET_FIELDS)
         self.connected = asyncio.Event()
         self.listener = asyncio.create_task(self._listen())
         try:  # wait briefly for the first subscription; go on regardless (it retries)
@@ -106,15 +100,15 @@ class RedisBroker(Broker):
         pause, first = 0.1, True
         while True:
             client = redis.from_url(self.url, decode_responses=True, socket_connect_timeout=2)
-            self.pubsub = pubsub = client.pubsub(ignore_subscribe_messages=True)
+            self.pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(ALIVE, *self.channels)
+                await self.pubsub.subscribe(ALIVE, *self.channels)
                 self.connected.set()
                 if not first:
                     log.warning("live classes: Redis is back; every socket resyncs")
                     self.lost()
                 first, pause = False, 0.1
-                async for message in pubsub.listen():
+                async for message in self.pubsub.listen():
                     if message["type"] == "message":
                         self.deliver(message["channel"][len(PREFIX) + 3:], message["data"])
             except (RedisError, OSError) as error:
@@ -123,13 +117,13 @@ class RedisBroker(Broker):
                 await asyncio.sleep(pause)
                 pause = min(2 * pause, 2.0)
             finally:
-                await asyncio.gather(pubsub.aclose(), client.aclose(), return_exceptions=True)
+                await asyncio.gather(self.pubsub.aclose(), client.aclose(), return_exceptions=True)
 
     async def create(self, code: str, record: Record) -> bool:
         key = _key("class", code)
-        if not await self.db.hsetnx(key, "secret", record.secret_hash):
+        if not await self.redis.hsetnx(key, "secret", record.secret_hash):
             return False
-        async with self.db.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"state": record.state, "seq": record.seq,
                                     "locked": int(record.locked),
                                     "question": orjson.dumps(record.question).decode()})
@@ -140,7 +134,7 @@ class RedisBroker(Broker):
         return True
 
     async def get(self, code: str) -> Record | None:
-        data = cast(dict[str, str], await self.db.hgetall(_key("class", code)))  # decode_responses
+        data = await self.redis.hgetall(_key("class", code))
         if "secret" not in data:
             return None
         return Record(data["secret"], data.get("state", ""), int(data.get("seq", 0)),
@@ -159,18 +153,18 @@ class RedisBroker(Broker):
             keys=[_key("class", code), _key("answers", code)], args=args))
 
     async def answer(self, code: str, client: str, value: float) -> None:
-        async with self.db.pipeline(transaction=False) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hset(_key("answers", code), client, repr(value))
             pipe.expire(_key("answers", code), self.ttl)
             await pipe.execute()
 
     async def answers(self, code: str) -> list[float]:
-        return sorted(float(v) for v in await self.db.hvals(_key("answers", code)))
+        return sorted(float(v) for v in await self.redis.hvals(_key("answers", code)))
 
     async def join(self, code: str, client: str) -> None:
         self.local[code, client] += 1
         if self.local[code, client] == 1:
-            async with self.db.pipeline(transaction=False) as pipe:
+            async with self.redis.pipeline(transaction=False) as pipe:
                 pipe.zadd(_key("present", code), {client: self._now()})
                 pipe.expire(_key("present", code), self.ttl)
                 await pipe.execute()
@@ -179,38 +173,36 @@ class RedisBroker(Broker):
         self.local[code, client] -= 1
         if self.local[code, client] <= 0:
             del self.local[code, client]
-            await self.db.zrem(_key("present", code), client)
+            await self.redis.zrem(_key("present", code), client)
 
     async def students(self, code: str) -> int:
-        return await self.db.zcount(_key("present", code), self._stale(), "+inf")
+        return await self.redis.zcount(_key("present", code), self._stale(), "+inf")
 
     async def publish(self, code: str, payload: str) -> None:
-        await self.db.publish(_key("ch", code), payload)
+        await self.redis.publish(_key("ch", code), payload)
 
     async def subscribe(self, code: str) -> None:
         self.channels.add(_key("ch", code))
         try:
-            if self.pubsub:
-                await self.pubsub.subscribe(_key("ch", code))
+            await self.pubsub.subscribe(_key("ch", code))
         except (RedisError, OSError, AttributeError):
             pass  # the listener subscribes to every channel when it reconnects
 
     async def unsubscribe(self, code: str) -> None:
         self.channels.discard(_key("ch", code))
         try:
-            if self.pubsub:
-                await self.pubsub.unsubscribe(_key("ch", code))
+            await self.pubsub.unsubscribe(_key("ch", code))
         except (RedisError, OSError, AttributeError):
             pass
 
     async def end(self, code: str) -> None:
-        async with self.db.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(_key("class", code), _key("answers", code), _key("present", code))
             pipe.zrem(PREFIX + "classes", code)
             await pipe.execute()
 
     async def touch(self, code: str) -> None:
-        async with self.db.pipeline(transaction=False) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:
             self._touch(pipe, code)
             await pipe.execute()
 
@@ -220,14 +212,14 @@ class RedisBroker(Broker):
         pipe.zadd(PREFIX + "classes", {code: self._now() + self.ttl * 1000}, xx=True)
 
     async def count_classes(self) -> int:
-        async with self.db.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zremrangebyscore(PREFIX + "classes", "-inf", self._now())
             pipe.zcard(PREFIX + "classes")
             return (await pipe.execute())[1]
 
     async def maintain(self, active: dict[str, set[str]]) -> set[str]:
         pruned = {}  # code -> index of its ZREMRANGEBYSCORE in the pipeline's results
-        async with self.db.pipeline(transaction=False) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:
             now = self._now()
             for code, clients in active.items():
                 if clients:
