@@ -61,12 +61,16 @@ export function setGate(state, gate, value) {
   state.gates[gate][state.step - 1] = value;
 }
 
-/** Move to a step; arriving on a never-set step carries the current slider positions. */
+/** Move to a step. Only stepping forward by one onto a never-set step carries the sliders'
+ *  positions there (as the gates would stay where a hand left them); a jump never writes a
+ *  schedule, so what a lesson or the user set stays as it was. */
 export function goTo(state, step) {
   const target = Math.min(Math.max(1, step), state.tape.length);
   if (target === state.step) return;
-  for (const gate of GATES) {
-    if (state.gates[gate][target - 1] === null) state.gates[gate][target - 1] = gateAt(state, gate);
+  if (target === state.step + 1) {
+    for (const gate of GATES) {
+      if (state.gates[gate][target - 1] === null) state.gates[gate][target - 1] = gateAt(state, gate);
+    }
   }
   state.step = target;
 }

@@ -1,5 +1,6 @@
-// The input tape: one cell per step with its value (editable), the gates set for it,
-// and, for every step reached so far, the value the cell stored there.
+// The input tape: one cell per step with its value (editable), its gates (solid where set
+// at that step, hollow where carried from an earlier one), and, for every step reached
+// so far, the value the cell stored there.
 import { gatesOf } from "./config.js";
 import { fmt } from "./format.js";
 import { t } from "./i18n.js";
@@ -107,7 +108,8 @@ export class TapeView {
       const reached = n <= state.step && cell;
       const stored = reached ? fmt(cell.steps[k].cell) : "";
       const values = gates.map((g) => schedules[g][k]);
-      const key = [x, stored, state.variant, ...values].join("|");
+      const set = gates.map((g) => state.gates[g][k] !== null);
+      const key = [x, stored, state.variant, ...values, ...set].join("|");
       if (key === c.key) return; // nothing to redraw for this step
       c.key = key;
       c.stepButton.textContent = n;
@@ -120,6 +122,8 @@ export class TapeView {
         const on = gates.includes(g);
         c.minis[g].style.display = on ? "" : "none";
         if (on) c.minis[g].style.setProperty("--v", schedules[g][k]);
+        // Solid: set at this step; hollow: carried from the last step that set it.
+        c.minis[g].classList.toggle("carried", on && state.gates[g][k] === null);
       }
     });
     if (this.current !== state.step) {
