@@ -19,6 +19,10 @@ RNN_SELF_LOOP_DEFAULT = 0.9
 WEIGHT_LIMIT = 50.0  # |wx|, |wh|, |b|, |wc|
 STATE_LIMIT = 100.0  # |c0|, |h0| and the state fed to /api/step
 
+# The cell's fill is drawn against a fixed range ±scale (the user picks it), never one that
+# depends on later steps; a stored value beyond it fills the tank and is marked.
+FILL_SCALES, FILL_SCALE_DEFAULT = (1, 2, 5, 10, 20, 50, 100), 1
+
 VARIANT_DEFAULT = "lstm1997"
 SQUASH_DEFAULT = "identity"
 
@@ -54,6 +58,7 @@ def page_config() -> dict:
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
         "hideable": list(HIDEABLE_CONTROLS),
+        "fill": {"scales": list(FILL_SCALES), "default": FILL_SCALE_DEFAULT},
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
                   "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(VARIANTS)},
     }

@@ -57,3 +57,34 @@ def test_a_jump_back_writes_nothing_and_carried_steps_look_carried(page, live_se
     page.get_by_role("button", name="Step forward").click()
     expect(page.get_by_test_id("step-index")).to_have_text("10")
     expect(tape_step(page, 10).locator(".mini-input")).to_have_class("mini mini-input")
+
+
+# ---- 2. the fill's scale is fixed and shown ---------------------------------------------
+
+def fill_height(page) -> float:
+    return float(page.locator("#diagram .cell-fill").get_attribute("height"))
+
+
+def test_the_fill_keeps_its_scale_whatever_later_steps_hold(page, live_server):
+    tape = "0.5,-0.3,0.8,0.1,0.2,-0.5,5,0,0.3,-0.2,0.4,0.6"
+    open_fresh(page, live_server, "#step=3&input=0,0,1,0,,,,,,,,")
+    expect(page.get_by_test_id("cell-value")).to_have_text("0.8")
+    alone = fill_height(page)
+    page.goto("about:blank")
+    open_fresh(page, live_server, f"#tape={tape}&step=3&input=0,0,1,0,,,1,0,,,,")
+    expect(page.get_by_test_id("cell-value")).to_have_text("0.8")
+    assert fill_height(page) == pytest.approx(alone)
+    assert alone == pytest.approx(0.8 * 84)  # 0.8 of the tank's half height (90 - 6)
+    marks = page.locator("#diagram .fill-mark")
+    expect(marks).to_have_text(["+1", "−1"])
+    # At step 7 the cell stores 5.8: the tank is full and marked as beyond its range.
+    page.locator(".tape-cell[data-step='7'] .tape-step").click()
+    expect(page.get_by_test_id("cell-value")).to_have_text("5.8")
+    assert fill_height(page) == pytest.approx(84)
+    expect(page.locator("#diagram .fill-beyond")).to_have_text("▲")
+    # The user changes the range: the scale and the link follow.
+    page.get_by_label("Fill scale").select_option("10")
+    expect(marks).to_have_text(["+10", "−10"])
+    expect(page.locator("#diagram .fill-beyond")).to_be_hidden()
+    assert fill_height(page) == pytest.approx(0.58 * 84)
+    expect(page).to_have_url(re.compile(r"fill=10"))

@@ -48,6 +48,7 @@ export class Controls {
     $("variant").addEventListener("change", (e) => change((s) => (s.variant = e.target.value)));
     $("squash").addEventListener("change", (e) => change((s) => (s.squash = e.target.value)));
     $("tape-length").addEventListener("change", (e) => change((s) => setLength(s, Number(e.target.value))));
+    $("fill-scale").addEventListener("change", (e) => change((s) => (s.fill = Number(e.target.value))));
     $("speed").addEventListener("input", (e) => change((s) => (s.speed = Number(e.target.value))));
     $("step-forward").addEventListener("click", () => stepTo(this.step + 1));
     $("step-back").addEventListener("click", () => stepTo(this.step - 1));
@@ -80,6 +81,7 @@ export class Controls {
     }
     length.value = String(state.tape.length);
     $("speed").value = state.speed;
+    $("fill-scale").value = String(state.fill);
     $("speed-value").textContent = t("play.speed_value", { n: fmt(state.speed) });
     $("step-index").textContent = state.step;
     $("step-count").textContent = state.tape.length;

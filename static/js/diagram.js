@@ -72,6 +72,7 @@ export class CellDiagram {
     el("line", { class: "cell-zero", x1: CELL.x, x2: CELL.x + CELL.w, y1: CELL.y + CELL.h / 2,
       y2: CELL.y + CELL.h / 2 }, svg);
     el("rect", { class: "cell-outline", x: CELL.x, y: CELL.y, width: CELL.w, height: CELL.h, rx: 22 }, svg);
+    this.scaleMarks = fillScale(svg);
     this.cellTitle = el("text", { class: "cell-title", x: CELL.x + CELL.w / 2, y: CELL.y + CELL.h + 34,
       "text-anchor": "middle" }, svg);
     this.cellValue = el("text", { class: "cell-value", x: CELL.x + CELL.w / 2, y: CELL.y + CELL.h / 2 + 16,
@@ -97,7 +98,7 @@ export class CellDiagram {
     return { label, value };
   }
 
-  /** view: {state, step (object of the current step), scale (largest |value| to draw)} */
+  /** view: {state, step (object of the current step), scale (the fill's fixed range ±scale)} */
   update({ state, step, scale }) {
     const hasForget = state.variant !== "lstm1997";
     this.input.set(step.input_gate);
@@ -127,15 +128,29 @@ export class CellDiagram {
     this.wireWrite.style.strokeWidth = 3 + 7 * step.input_gate;
     this.wireOut.style.strokeWidth = 3 + 7 * step.output_gate;
 
-    const half = CELL.h / 2 - 6;
-    const level = Math.min(1, Math.abs(step.cell) / (scale || 1)) * half;
-    const mid = CELL.y + CELL.h / 2;
-    this.fill.setAttribute("y", step.cell >= 0 ? mid - level : mid);
-    this.fill.setAttribute("height", level);
-    this.fill.classList.toggle("negative", step.cell < 0);
+    this.drawFill(step.cell, scale || 1);
 
     if (this.lastStep !== null && step.t === this.lastStep + 1) this.animate(step);
     this.lastStep = step.t;
+  }
+
+  /** The fill: `value` against the fixed range ±scale, marked where it goes beyond. */
+  drawFill(value, scale) {
+    const half = CELL.h / 2 - 6;
+    const level = Math.min(1, Math.abs(value) / scale) * half;
+    const mid = CELL.y + CELL.h / 2;
+    this.fill.setAttribute("y", value >= 0 ? mid - level : mid);
+    this.fill.setAttribute("height", level);
+    this.fill.classList.toggle("negative", value < 0);
+    const { top, bottom, beyond } = this.scaleMarks;
+    top.textContent = `+${fmt(scale)}`;
+    bottom.textContent = `−${fmt(scale)}`;
+    const over = Math.abs(value) > scale * (1 + 1e-9);
+    beyond.style.display = over ? "" : "none";
+    if (over) {
+      beyond.textContent = value > 0 ? "▲" : "▼";
+      beyond.setAttribute("y", value > 0 ? CELL.y + 30 : CELL.y + CELL.h - 10);
+    }
   }
 
   /** A value visibly passes through each gate that is open on this step. */
@@ -145,6 +160,15 @@ export class CellDiagram {
     pulse(inPulse, 150, CELL.x + 10, step.input_gate);
     pulse(outPulse, CELL.x + CELL.w, 800, step.output_gate);
   }
+}
+
+/** The fill's range, written at the tank's top and bottom, and the mark of a value beyond it. */
+function fillScale(svg) {
+  const x = CELL.x + CELL.w - 10;
+  const top = el("text", { class: "fill-mark", x, y: CELL.y + 26, "text-anchor": "end" }, svg);
+  const bottom = el("text", { class: "fill-mark", x, y: CELL.y + CELL.h - 10, "text-anchor": "end" }, svg);
+  const beyond = el("text", { class: "fill-beyond", x: CELL.x + 14, "text-anchor": "start" }, svg);
+  return { top, bottom, beyond };
 }
 
 function pulse(circle, from, to, open) {

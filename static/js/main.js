@@ -116,8 +116,7 @@ function render() {
   $("cell-value").textContent = fmt(step.cell);
   $("output-value").textContent = fmt(step.output);
   if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
-  const scale = Math.max(1, ...fresh.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
-  diagram.update({ state, step, scale });
+  diagram.update({ state, step, scale: state.fill });
   const previous = state.step > 1 ? fresh.cell.steps[state.step - 2].cell : 0;
   $("equation").textContent = equation(state, step, previous);
   const words = describeStep(state, step);

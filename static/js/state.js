@@ -21,6 +21,7 @@ export function defaultState() {
     lesson: null, // the id of the guided lesson being followed
     hide: [], // controls a teacher link hides (data-control names)
     projector: false,
+    fill: C.fill.default, // the cell's fill shows stored values in ±fill
     train: null, // the training lab's settings {task, lag, model, seed} while its panel is open
   };
 }
@@ -103,6 +104,7 @@ export function serialize(state) {
   if (state.lesson) p.set("lesson", state.lesson);
   if (state.hide.length) p.set("hide", state.hide.join(","));
   if (state.projector) p.set("mode", "projector");
+  if (state.fill !== C.fill.default) p.set("fill", num(state.fill));
   if (state.train) p.set("train", [state.train.task, state.train.lag, state.train.model, state.train.seed].join(","));
   return p.toString();
 }
@@ -176,5 +178,6 @@ export function deserialize(text) {
   }, (v) => (state.hide = v));
   take("mode", (s) => (s === "projector" ? true : null), (v) => (state.projector = v));
   take("train", parseTrain, (v) => (state.train = v));
+  take("fill", (s) => (C.fill.scales.includes(Number(s)) ? Number(s) : null), (v) => (state.fill = v));
   return { state, problems, hasTape: p.has("tape") };
 }
