@@ -88,3 +88,35 @@ def test_the_fill_keeps_its_scale_whatever_later_steps_hold(page, live_server):
     expect(page.locator("#diagram .fill-beyond")).to_be_hidden()
     assert fill_height(page) == pytest.approx(0.58 * 84)
     expect(page).to_have_url(re.compile(r"fill=10"))
+
+
+# ---- 8. editing a tape value from the keyboard -------------------------------------------
+
+def test_enter_saves_a_tape_value_and_hands_the_keyboard_back(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    value = page.get_by_test_id("tape-x-3")
+    value.focus()
+    page.keyboard.press("Enter")
+    editor = page.get_by_label("New tape value for step 3")
+    expect(editor).to_be_focused()
+    editor.fill("0.25")
+    page.keyboard.press("Enter")
+    expect(value).to_have_text("0.25")
+    expect(editor).to_have_count(0)  # not reopened by the same key
+    expect(value).to_be_focused()
+    expect(page.locator("#tape-status")).to_have_text("Step 3 now reads 0.25")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("step-index")).to_have_text("4")
+
+
+def test_escape_cancels_a_tape_edit(page, live_server):
+    open_fresh(page, live_server, "#step=3")
+    value = page.get_by_test_id("tape-x-3")
+    before = value.text_content()
+    value.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("New tape value for step 3").fill("7")
+    page.keyboard.press("Escape")
+    expect(page.get_by_label("New tape value for step 3")).to_have_count(0)
+    expect(value).to_have_text(before)
+    expect(value).to_be_focused()

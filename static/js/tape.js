@@ -14,6 +14,7 @@ export class TapeView {
     this.onEdit = onEdit;
     this.cells = [];
     this.current = null;
+    this.status = document.getElementById("tape-status");
     list.addEventListener("click", (event) => this.click(event));
     list.addEventListener("keydown", (event) => this.key(event));
   }
@@ -57,7 +58,8 @@ export class TapeView {
     }
   }
 
-  /** Swap the value for a number field; Enter or leaving commits, Escape cancels. */
+  /** Swap the value for a number field. Enter saves and hands the keyboard back to the
+   *  tape, Escape cancels; leaving the field saves too, and says so. */
   edit(step) {
     const cell = this.cells[step - 1];
     const input = document.createElement("input");
@@ -71,21 +73,31 @@ export class TapeView {
     input.focus();
     input.select();
     let done = false;
-    const finish = (commit) => {
+    const finish = (commit, refocus) => {
       if (done) return;
       done = true;
       const value = Number(input.value);
+      const changed = commit && input.value.trim() !== "" && Number.isFinite(value) && value !== Number(cell.x.dataset.value);
       input.remove();
       cell.x.hidden = false;
-      cell.x.focus();
-      if (commit && input.value.trim() !== "" && Number.isFinite(value)) this.onEdit(step, value);
+      if (refocus) cell.x.focus();
+      if (changed) {
+        this.onEdit(step, value);
+        this.say(t("tape.saved", { step, value: fmt(Number(cell.x.dataset.value)) }));
+      }
     };
     input.addEventListener("keydown", (event) => {
       event.stopPropagation(); // typing is not a playback shortcut
-      if (event.key === "Enter") finish(true);
-      if (event.key === "Escape") finish(false);
+      if (event.key !== "Enter" && event.key !== "Escape") return;
+      event.preventDefault(); // the key must not also press the value's button once it is back
+      finish(event.key === "Enter", true);
     });
-    input.addEventListener("blur", () => finish(true));
+    input.addEventListener("blur", () => finish(true, false));
+  }
+
+  /** Speak a short confirmation through the tape's own live region. */
+  say(text) {
+    if (this.status) this.status.textContent = text;
   }
 
   /** Scroll the tape strip (never the page) so a step's cell is in view. */
