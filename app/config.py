@@ -23,6 +23,9 @@ STATE_LIMIT = 100.0  # |c0|, |h0| and the state fed to /api/step
 # depends on later steps; a stored value beyond it fills the tank and is marked.
 FILL_SCALES, FILL_SCALE_DEFAULT = (1, 2, 5, 10, 20, 50, 100), 1
 
+# Playback speeds in steps per second: 64/s plays 1,000 steps in about 16 s.
+PLAY_SPEEDS, PLAY_SPEED_DEFAULT = (0.5, 1, 2, 4, 8, 16, 32, 64), 2
+
 VARIANT_DEFAULT = "lstm1997"
 SQUASH_DEFAULT = "identity"
 
@@ -59,6 +62,7 @@ def page_config() -> dict:
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
         "hideable": list(HIDEABLE_CONTROLS),
         "fill": {"scales": list(FILL_SCALES), "default": FILL_SCALE_DEFAULT},
+        "speed": {"choices": list(PLAY_SPEEDS), "default": PLAY_SPEED_DEFAULT},
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
                   "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(VARIANTS)},
     }

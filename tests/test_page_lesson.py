@@ -120,3 +120,53 @@ def test_escape_cancels_a_tape_edit(page, live_server):
     expect(page.get_by_label("New tape value for step 3")).to_have_count(0)
     expect(value).to_have_text(before)
     expect(value).to_be_focused()
+
+
+# ---- 6. 1,000 steps -----------------------------------------------------------------------
+
+def long_link(steps: int, at: int) -> str:
+    tape = ",".join(str(round(((k * 37) % 21 - 10) / 10, 1)) for k in range(steps))
+    return f"#tape={tape}&input=0,0,1,0{',' * (steps - 4)}&step={at}"
+
+
+def test_a_1000_step_tape_is_one_tab_stop_drawn_only_where_seen(page, live_server):
+    open_fresh(page, live_server, long_link(1000, 500))
+    tape = page.locator("#tape")
+    expect(tape).to_have_attribute("role", "grid")
+    expect(tape).to_have_attribute("aria-colcount", "1000")
+    assert page.locator("#tape .tape-cell").count() < 120  # only the steps in view and a margin
+    stops = page.locator("#tape button:not([tabindex='-1']), #tape [tabindex='0']")
+    expect(stops).to_have_count(1)
+    expect(stops).to_have_attribute("data-testid", "tape-x-500")
+    # Tab from the control before the tape lands on the current step, once.
+    page.locator("#tape-length").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("tape-x-500")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_test_id("step-index")).to_have_text("501")
+    expect(page.get_by_test_id("tape-x-501")).to_be_focused()
+    page.keyboard.press("End")
+    expect(page.get_by_test_id("step-index")).to_have_text("1000")
+    last = page.get_by_test_id("tape-x-1000")
+    expect(last).to_be_focused()
+    box, strip = last.bounding_box(), tape.bounding_box()
+    assert strip["x"] <= box["x"] and box["x"] + box["width"] <= strip["x"] + strip["width"]
+    page.keyboard.press("Home")
+    expect(page.get_by_test_id("step-index")).to_have_text("1")
+    expect(page.get_by_test_id("tape-x-1")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.getElementById('tape').contains(document.activeElement)")
+
+
+def test_at_1000_steps_the_current_step_stays_visible_and_plays_fast(page, live_server):
+    open_fresh(page, live_server, long_link(1000, 700))
+    marker = page.locator("#timeline .current-step")
+    assert marker.bounding_box()["width"] >= 8
+    expect(page.locator("#timeline .current-pointer")).to_have_count(1)
+    assert max(float(v) for v in page.locator("#speed option").evaluate_all(
+        "(os) => os.map((o) => o.value)")) >= 64
+    # End, from anywhere on the page, goes to the last step.
+    page.locator("#stage").focus()
+    page.keyboard.press("End")
+    expect(page.get_by_test_id("step-index")).to_have_text("1000")
+    expect(page.locator("#tape .tape-cell.current")).to_be_in_viewport()

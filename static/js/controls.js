@@ -2,7 +2,7 @@
 // update() puts the state back on them. Keyboard: fine steps with Shift, coarse with Page keys.
 import { CONFIG, gatesOf } from "./config.js";
 import { fmt, pct, weight } from "./format.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { gateAt, setGate, setLength } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -80,9 +80,16 @@ export class Controls {
       length.add(new Option(String(state.tape.length)));
     }
     length.value = String(state.tape.length);
-    $("speed").value = state.speed;
+    const speed = $("speed");
+    if (![...speed.options].some((o) => Number(o.value) === state.speed)) {
+      speed.add(new Option(t("play.speed_value", { n: fmt(state.speed) }), String(state.speed)));
+    }
+    if (this.speedLang !== language()) {
+      this.speedLang = language(); // the speeds' names follow the language
+      for (const o of speed.options) o.textContent = t("play.speed_value", { n: fmt(Number(o.value)) });
+    }
+    speed.value = String(state.speed);
     $("fill-scale").value = String(state.fill);
-    $("speed-value").textContent = t("play.speed_value", { n: fmt(state.speed) });
     $("step-index").textContent = state.step;
     $("step-count").textContent = state.tape.length;
     $("step-back").disabled = state.step === 1;

@@ -94,9 +94,9 @@ function freshResult() {
 }
 
 function renderControls() {
+  document.body.classList.toggle("projector", state.projector); // first: the views measure in it
   controls.update({ state, playing: Boolean(playing) });
   tape.update({ state, cell: freshResult()?.cell });
-  document.body.classList.toggle("projector", state.projector);
   $("projector-toggle").checked = state.projector;
   $("language").value = language();
   for (const node of document.querySelectorAll("[data-control]")) {
@@ -187,6 +187,7 @@ function shortcuts(event) {
   if (event.key === "ArrowRight") stepTo(state.step + 1);
   else if (event.key === "ArrowLeft") stepTo(state.step - 1);
   else if (event.key === "Home") stepTo(1);
+  else if (event.key === "End") stepTo(state.tape.length);
   else if (event.key === " " && !onButton) togglePlay();
   else if (event.key === "?") $("help-dialog").showModal();
   else return;

@@ -1,6 +1,8 @@
 // Shared plotting pieces for the SVG charts: scales, step paths, the current-step marker.
 import { el, clear } from "./svg.js";
 
+const MARKER = 10; // the current step's least width, in SVG units
+
 /** A plot area inside an SVG: x maps 1-based steps to columns, y maps values to rows. */
 export class Plot {
   constructor(svg, { left, right, top, bottom }) {
@@ -48,9 +50,13 @@ export class Plot {
     return el("path", { d, class: cls }, this.layer);
   }
 
-  marker(step, top, bottom) {
-    return el("rect", { class: "current-step", x: this.x(step) - this.column / 2, y: top,
-      width: Math.max(this.column, 2), height: bottom - top }, this.layer);
+  /** The current step's band, at least MARKER wide however many steps share the width,
+   *  and with `pointer` a mark above it, so it is found at once on a long tape. */
+  marker(step, top, bottom, { pointer = false } = {}) {
+    const width = Math.max(this.column, MARKER);
+    const x = this.x(step);
+    if (pointer) el("path", { class: "current-pointer", d: `M${x - 9} ${top - 12}h18l-9 12z` }, this.layer);
+    return el("rect", { class: "current-step", x: x - width / 2, y: top, width, height: bottom - top }, this.layer);
   }
 
   text(x, y, value, attrs = {}) {

@@ -16,7 +16,7 @@ export function defaultState() {
     tape,
     gates: Object.fromEntries(GATES.map((g) => [g, freshSchedule(g, tape.length)])),
     step: 1,
-    speed: 2,
+    speed: C.speed.default,
     lang: null, // null: the language the server chose from the browser's settings
     lesson: null, // the id of the guided lesson being followed
     hide: [], // controls a teacher link hides (data-control names)
@@ -169,7 +169,8 @@ export function deserialize(text) {
     const v = finiteIn(s, 1, state.tape.length);
     return v !== null && Number.isInteger(v) ? v : null;
   }, (v) => (state.step = v));
-  take("speed", (s) => finiteIn(s, 0.5, 8), (v) => (state.speed = v));
+  const speeds = C.speed.choices;
+  take("speed", (s) => finiteIn(s, speeds[0], speeds.at(-1)), (v) => (state.speed = v));
   take("lang", (s) => (LANGUAGES.includes(s) ? s : null), (v) => (state.lang = v));
   take("lesson", (s) => (/^[a-z0-9-]{1,40}$/.test(s) ? s : null), (v) => (state.lesson = v));
   take("hide", (s) => {
