@@ -2,6 +2,7 @@
 schedule, the fill keeps its scale, the tape works from the keyboard and at 1,000 steps,
 the training demo says only what is true, and every text stays readable."""
 
+import json
 import re
 
 import pytest
@@ -170,3 +171,54 @@ def test_at_1000_steps_the_current_step_stays_visible_and_plays_fast(page, live_
     page.keyboard.press("End")
     expect(page.get_by_test_id("step-index")).to_have_text("1000")
     expect(page.locator("#tape .tape-cell.current")).to_be_in_viewport()
+
+
+# ---- 7. every sentence about a training run is true of that run ---------------------------
+
+def demo_steps(labels, outputs):
+    return [{"t": k + 1, "x": 1.0 if label == "y" else -1.0 if label == "x" else 0.0,
+             "input_gate": 0.5, "forget_gate": None, "output_gate": 0.9, "cell_input": 0.1,
+             "cell": 1.2, "output": out} for k, (label, out) in enumerate(zip(labels, outputs))]
+
+
+def fake_run(page, model: str, demo: dict, status="cancelled", sequences=300, budget=200_000):
+    """Serve one finished training run from the page's point of view (what /api/train and
+    its event stream send), so each sentence can be checked against a known result."""
+    done = {"status": status, "sequences": sequences, "seconds": 1.5, "final_error": demo["error"],
+            "test_accuracy": 0.0, "model": model, "demo": demo}
+    progress = {"sequences": sequences // 2, "error": 0.5, "solved_fraction": 0.0}
+    stream = f"event: progress\ndata: {json.dumps(progress)}\n\nevent: done\ndata: {json.dumps(done)}\n\n"
+    page.route("**/api/train", lambda route: route.fulfill(
+        status=202, content_type="application/json", body=json.dumps({"id": "run1", "budget": budget})))
+    page.route("**/api/train/run1/events", lambda route: route.fulfill(
+        status=200, content_type="text/event-stream", body=stream))
+
+
+def test_a_stopped_run_is_not_called_a_success(page, live_server):
+    labels = ["x", "a1", "a2"]
+    fake_run(page, "lstm1997", {"target": "x", "prediction": "x", "error": 0.39, "tolerance": 0.25,
+                                "labels": labels, "steps": demo_steps(labels, [0.3, 1.1, 2.287])})
+    open_fresh(page, live_server, "#train=first-symbol,3,lstm1997,0")
+    page.get_by_role("button", name="Start training").click()
+    lead = page.locator("#train-demo-lead")
+    expect(lead).to_contain_text("largest output error is 0.39, more than the 0.25 allowed")
+    expect(lead).to_contain_text("counts as wrong")
+    expect(lead).not_to_contain_text("the network answered x")
+    expect(lead).to_contain_text("may lie outside 0 to 1")  # why an output of 2.287 is no symbol
+    # The curve's x axis is labelled and spans the 300 sequences run, not the 200,000 budget.
+    ticks = page.locator("#train-curve text.curve-tick").all_text_contents()
+    assert "training sequences seen" in ticks and "300" in ticks and "200000" not in ticks
+
+
+def test_the_rnn_demo_does_not_speak_of_gates_it_lacks(page, live_server):
+    labels = ["y", "a1", "a2"]
+    steps = [{**s, "input_gate": None, "output_gate": None} for s in demo_steps(labels, [0.2, 0.5, 0.95])]
+    fake_run(page, "rnn", {"target": "y", "prediction": "y", "error": 0.1, "tolerance": 0.25,
+                           "labels": labels, "steps": steps}, status="solved")
+    open_fresh(page, live_server, "#train=first-symbol,3,rnn,0")
+    page.get_by_role("button", name="Start training").click()
+    lead = page.locator("#train-demo-lead")
+    expect(lead).to_contain_text("A plain RNN has no gates")
+    expect(lead).to_contain_text("Target y, the network answered y")
+    expect(lead).not_to_contain_text("gates are now computed")
+    expect(page.locator("#train-demo-timeline")).not_to_contain_text("Gates")
