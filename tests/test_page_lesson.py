@@ -222,3 +222,99 @@ def test_the_rnn_demo_does_not_speak_of_gates_it_lacks(page, live_server):
     expect(lead).to_contain_text("Target y, the network answered y")
     expect(lead).not_to_contain_text("gates are now computed")
     expect(page.locator("#train-demo-timeline")).not_to_contain_text("Gates")
+
+
+# ---- 3. a lesson's question, the cell, the step buttons and the tape on one screen ---------
+
+def on_screen(page, locator, width=1280, height=720) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["y"] >= 0 and \
+        box["x"] + box["width"] <= width + 0.5 and box["y"] + box["height"] <= height + 0.5
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_a_lessons_question_and_what_it_needs_share_the_screen(browser, live_server, client, lang):
+    from tests.test_lessons_page import answers
+    truth = answers(client, "protect")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{live_server}/#lesson=protect&lang={lang}")
+    expect(page.locator("#lesson")).to_be_visible()
+    forward = page.locator("#step-forward")
+    for step in range(2, 12):
+        forward.click()
+        if step in truth:
+            page.locator("#predict-guess").fill(str(round(truth[step], 3)))
+            page.locator("#predict-guess").press("Enter")
+        expect(page.get_by_test_id("step-index")).to_have_text(str(step))
+    forward.click()  # step 12 asks about the output first
+    expect(page.locator("#predict")).to_be_visible()
+    expect(page.locator("#predict-guess")).to_be_focused()
+    for what in ("#diagram", "#predict", "#step-forward", "#tape .tape-cell.current", "#lesson-text"):
+        assert on_screen(page, page.locator(what)), f"{what} is off screen in {lang}"
+    page.close()
+
+
+# ---- 4, 5. readable from the back row, and on a phone ---------------------------------------
+
+# Every visible text's size on screen, smallest first: an SVG text's font size times its
+# SVG's scale on screen, and an HTML text's own font size.
+TEXT_SIZES = """// The smallest rendered text size: SVG text (font size times the SVG's scale on screen)
+// and every visible HTML text node's element; returns [{size, where, text}] sorted.
+() => {
+  const out = [];
+  const visible = (el) => el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
+  for (const text of document.querySelectorAll("svg text")) {
+    if (!text.textContent.trim() || !visible(text) || text.closest("[hidden]")) continue;
+    const box = text.getBoundingClientRect();
+    if (!box.width) continue;
+    const size = parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+    out.push({ size, where: text.closest("svg").id + " ." + text.getAttribute("class"), text: text.textContent });
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!node.textContent.trim() || el.closest("svg, script, style, .visually-hidden, [hidden], dialog:not([open])")) continue;
+    if (!visible(el)) continue;
+    out.push({ size: parseFloat(getComputedStyle(el).fontSize), where: el.tagName + "#" + el.id + "." + el.className, text: node.textContent.trim().slice(0, 30) });
+  }
+  return out.sort((a, b) => a.size - b.size);
+}"""
+
+
+def smallest(page, where=lambda w: True):
+    sizes = [s for s in page.evaluate(TEXT_SIZES) if where(s["where"])]
+    return sizes[0] if sizes else None
+
+
+CHARTS = ("diagram ", "timeline ", "memory-chart ", "flow-chart ")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_projector_mode_draws_every_word_of_the_pictures_at_24px(browser, live_server, lang):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    for hash_ in ("#mode=projector", "#mode=projector&lesson=protect"):
+        page.goto(f"{live_server}/{hash_}&lang={lang}")
+        expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+        page.wait_for_timeout(100)  # the charts draw in the next frame
+        svg = smallest(page, lambda w: w.startswith(CHARTS))
+        assert svg["size"] >= 24, svg
+        legend = smallest(page, lambda w: "legend" in w or w.startswith("LI"))
+        assert legend is None or legend["size"] >= 24, legend
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_server, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    for hash_ in ("#step=3", "#lesson=protect&hide=teacher"):
+        page.goto(f"{live_server}/{hash_}&lang={lang}")
+        expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+        page.wait_for_timeout(100)
+        tiny = smallest(page)
+        assert tiny["size"] >= 12, tiny
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # A student's link shows the whole diagram, not half of it.
+        assert on_screen(page, page.locator("#diagram"), 390, 844)
+    context.close()

@@ -201,7 +201,7 @@ async function openLesson(id, { apply }) {
     if (apply) change((s) => applyLesson(s, lesson));
     else change((s) => (s.lesson = lesson.id));
     $("lessons-dialog").close();
-    $("lesson").scrollIntoView?.({ block: "nearest" });
+    $("stage").scrollIntoView?.({ block: "nearest" }); // the cell first; the lesson sits beside or below it
   } catch {
     showNotice(t("lessons.unavailable"));
     change((s) => (s.lesson = null));
