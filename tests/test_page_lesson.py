@@ -318,3 +318,33 @@ def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_serv
         # A student's link shows the whole diagram, not half of it.
         assert on_screen(page, page.locator("#diagram"), 390, 844)
     context.close()
+
+
+# ---- 11. Chinese a native reader does not stumble on ---------------------------------------
+
+# Phrases a native reader flagged, in either script, and what replaced them.
+STUMBLES = ["很吵", "恆等壓縮", "恒等压缩", "自迴路", "自回路", "模糊一點", "模糊一点", "丟掉一點", "丢掉一点",
+            "學好的細胞跑", "学好的细胞跑", "logistic"]
+
+
+def test_no_flagged_chinese_phrase_is_left():
+    from app import lessons, ui_strings
+    texts = [v for lang in ("zh-Hant", "zh-Hans") for v in ui_strings.strings(lang).values()]
+    for lesson in lessons.LESSONS.values():
+        for words in [lesson.title, lesson.summary, *(s.text for s in lesson.steps)]:
+            texts += [words.get("zh-Hant"), words.get("zh-Hans")]
+    left = sorted({phrase for phrase in STUMBLES for text in texts if phrase in text})
+    assert left == []
+    drift = lessons.LESSONS["drift"].steps[-2].text
+    assert "初始化" in drift.get("zh-Hant") and "初始化" in drift.get("zh-Hans")
+
+
+def test_the_chinese_page_names_what_a_button_does(page, live_server):
+    page.goto(f"{live_server}/#lang=zh-Hant&lesson=protect")
+    expect(page.locator("#tape-random")).to_have_text("隨機產生")
+    expect(page.locator("#lesson-text")).to_contain_text("雜訊很多")
+    expect(page.locator("#squash option[value='identity']")).to_have_text("恆等函數（不壓縮）")
+    page.goto("about:blank")
+    page.goto(f"{live_server}/#lang=zh-Hans&lesson=protect")
+    expect(page.locator("#tape-random")).to_have_text("随机生成")
+    expect(page.locator("#lesson-text")).to_contain_text("噪声很多")
