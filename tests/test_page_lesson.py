@@ -348,3 +348,72 @@ def test_the_chinese_page_names_what_a_button_does(page, live_server):
     page.goto(f"{live_server}/#lang=zh-Hans&lesson=protect")
     expect(page.locator("#tape-random")).to_have_text("随机生成")
     expect(page.locator("#lesson-text")).to_contain_text("噪声很多")
+
+
+# ---- 10. the smaller ones --------------------------------------------------------------------
+
+def test_the_current_tape_step_is_whole_at_1280(page, live_server):
+    open_fresh(page, live_server, "#step=12")
+    cell = page.locator("#tape .tape-cell.current")
+    expect(cell).to_have_attribute("data-step", "12")
+    box, strip = cell.bounding_box(), page.locator("#tape").bounding_box()
+    assert strip["x"] <= box["x"] and box["x"] + box["width"] <= strip["x"] + strip["width"]
+    assert on_screen(page, cell)
+
+
+def test_no_layout_jump_when_the_step_number_grows(page, live_server):
+    open_fresh(page, live_server, "#squash=paper&step=8&input=0,0,1,0,,,,,,,,&output=0,,,,,,,,,1,,")
+    tape_top = page.locator("#tape").bounding_box()["y"]
+    for step in (9, 10, 11):
+        page.locator("#step-forward").click()
+        expect(page.get_by_test_id("step-index")).to_have_text(str(step))
+        assert page.locator("#tape").bounding_box()["y"] == tape_top
+
+
+def test_the_papers_squashing_names_g(page, live_server):
+    open_fresh(page, live_server, "#squash=paper&step=3&input=0,0,1,0,,,,,,,,")
+    expect(page.locator("#equation")).to_contain_text("1 × g(0.8)")
+    expect(page.locator("#equation")).to_contain_text("g(0.8) = ")
+
+
+def test_csv_is_rounded_and_says_so_while_json_stays_exact(page, live_server):
+    open_fresh(page, live_server, "#tape=0.1,0.2,0&input=1,,0&step=3")
+    expect(page.get_by_test_id("cell-value")).to_have_text("0.3")
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download the run as CSV").click()
+    lines = open(csv_download.value.path(), encoding="utf-8").read().splitlines()
+    assert "rounded to 12 significant digits" in lines[0] and "JSON" in lines[0]
+    assert lines[3].split(",")[6] == "0.3"  # the cell at step 2, not 0.30000000000000004
+    with page.expect_download() as json_download:
+        page.get_by_role("button", name="Download the run as JSON").click()
+    record = json.load(open(json_download.value.path(), encoding="utf-8"))
+    assert record["cell"]["response"]["steps"][1]["cell"] == 0.1 + 0.2  # exact
+
+
+def test_a_student_link_without_lessons_has_no_lesson_navigation(page, live_server):
+    page.goto(f"{live_server}/#lesson=protect&hide=lessons,teacher")
+    expect(page.locator("#lesson")).to_be_visible()
+    expect(page.locator("#lesson-prev")).to_be_hidden()
+    expect(page.locator("#lesson-next")).to_be_hidden()
+
+
+def test_help_lists_the_tapes_keys(page, live_server):
+    open_fresh(page, live_server)
+    page.get_by_role("button", name="Help").click()
+    help_ = page.locator("#help-dialog")
+    for words in ("End", "To the last step", "Tab", "On the tape: change the value by 0.1", "Enter / Esc"):
+        expect(help_).to_contain_text(words)
+
+
+def test_the_lessons_dialogs_close_is_in_view_at_720(page, live_server):
+    open_fresh(page, live_server)
+    page.get_by_role("button", name="Lessons").click()
+    close = page.locator("#lessons-dialog").get_by_role("button", name="Close", exact=True)
+    expect(close).to_be_visible()
+    box = close.bounding_box()
+    assert on_screen(page, close)
+    at = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.textContent",
+                       [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert at == "Close"
+    close.click()
+    expect(page.locator("#lessons-dialog")).to_be_hidden()

@@ -11,8 +11,10 @@ TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
 router = APIRouter(tags=["page"])
 MODULES = sorted(p.name for p in (STATIC / "js").glob("*.js"))  # preloaded in parallel
 SHORTCUTS = [("→", "help.key_forward"), ("←", "help.key_back"), ("kbd.space", "help.key_play"),
-             ("Home", "help.key_reset"), ("← →", "help.key_arrows"), ("Shift + ← →", "help.key_fine"),
-             ("Page Up / Page Down", "help.key_coarse"), ("?", "help.key_help")]
+             ("Home", "help.key_reset"), ("End", "help.key_end"), ("← →", "help.key_arrows"),
+             ("Shift + ← →", "help.key_fine"), ("Page Up / Page Down", "help.key_coarse"),
+             ("Tab", "help.key_tape"), ("↑ ↓", "help.key_tape_value"), ("Enter / Esc", "help.key_tape_edit"),
+             ("?", "help.key_help")]
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -12,9 +12,12 @@ export function describeStep(state, step) {
   });
 }
 
-/** c_t = (loop factor) * c_{t-1} + i * g = ..., with the numbers of this step. */
+/** c_t = (loop factor) * c_{t-1} + i * g(x) = ..., with the numbers of this step; g is named
+ *  (with its value) whenever it squashes, so "0 × -0.199" never appears unexplained. */
 export function equation(state, step, previousCell) {
   const carry = state.variant === "lstm1997" ? step.forget_gate : state.selfLoop * step.forget_gate;
-  return `c${sub(step.t)} = ${fmt(carry)} × ${fmt(previousCell)} + ${fmt(step.input_gate)} × ${fmt(step.cell_input)}` +
-    ` = ${fmt(step.cell)}      y${sub(step.t)} = ${fmt(step.output_gate)} × h(${fmt(step.cell)}) = ${fmt(step.output)}`;
+  const g = state.squash === "identity" ? fmt(step.cell_input) : `g(${fmt(step.x)})`;
+  const named = state.squash === "identity" ? "" : `, g(${fmt(step.x)}) = ${fmt(step.cell_input)}`;
+  return `c${sub(step.t)} = ${fmt(carry)} × ${fmt(previousCell)} + ${fmt(step.input_gate)} × ${g}` +
+    ` = ${fmt(step.cell)}${named}      y${sub(step.t)} = ${fmt(step.output_gate)} × h(${fmt(step.cell)}) = ${fmt(step.output)}`;
 }

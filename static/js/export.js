@@ -12,13 +12,20 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** One row per step: the cell's values, its error flow, and the RNN beside it. */
+const DIGITS = 12; // significant digits in the CSV: no float noise such as 0.6020000000000001
+
+/** A number for people and spreadsheets: at most DIGITS significant digits. */
+const rounded = (v) => (typeof v === "number" ? String(Number(v.toPrecision(DIGITS))) : v ?? "");
+
+/** One row per step: the cell's values, its error flow, and the RNN beside it, after a
+ *  first line saying the numbers are rounded (the JSON download keeps them exact). */
 export function runCSV({ cell, rnn }) {
   const header = [...COLUMNS, "error_flow", "rnn_h", "rnn_error_flow"];
   const rows = cell.steps.map((step, k) => [
-    ...COLUMNS.map((c) => step[c] ?? ""), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
-  ]);
-  return [header, ...rows].map((row) => row.join(",")).join("\n") + "\n";
+    ...COLUMNS.map((c) => step[c]), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
+  ].map(rounded));
+  const note = `# LSTM Cell Lab run: values rounded to ${DIGITS} significant digits; the JSON download is exact`;
+  return [note, ...[header, ...rows].map((row) => row.join(","))].join("\n") + "\n";
 }
 
 export function downloadCSV(result) {
