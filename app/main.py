@@ -1,11 +1,14 @@
 """The ASGI app: `app.main:app`."""
 
+import os
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from . import __version__, config, errors, security, settings as runtime
-from .api import cell, lessons, pages, qr, train
+from .api import cell, lessons, links, pages, qr, train
+from .links import LinkStore
 from .body_limit import BodyLimit
 from .paths import STATIC
 
@@ -25,6 +28,8 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.include_router(lessons.router)
     app.include_router(qr.router)
     app.include_router(train.router)
+    app.include_router(links.router)
+    app.state.links = LinkStore(settings.links_file or runtime.default_links_file(os.environ))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)

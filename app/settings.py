@@ -9,6 +9,13 @@ from dataclasses import dataclass
 FRAME_ANCESTORS_ENV = "LSTM_LAB_FRAME_ANCESTORS"
 BODY_TIMEOUT_ENV = "LSTM_LAB_BODY_TIMEOUT"
 BODY_TIMEOUT_DEFAULT = 10.0  # seconds a client may take to send a request body
+LINKS_FILE_ENV = "LSTM_LAB_LINKS_FILE"  # the SQLite file of short links (created when first used)
+
+
+def default_links_file(env) -> str:
+    """$XDG_DATA_HOME (or ~/.local/share)/lstm-cell-lab/links.sqlite3."""
+    base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "lstm-cell-lab", "links.sqlite3")
 
 # scheme://host[:port], host a DNS name (optionally "*." for any subdomain), an IPv4
 # address or a bracketed IPv6 address. No path, query, quotes, spaces or semicolons:
@@ -53,6 +60,7 @@ def parse_timeout(text: str, source: str = f"{BODY_TIMEOUT_ENV} (--body-timeout)
 class Settings:
     frame_ancestors: tuple[str, ...] = ()  # origins allowed to embed the page; () = none
     body_timeout: float = BODY_TIMEOUT_DEFAULT  # seconds to receive a whole request body
+    links_file: str = ""  # short links' SQLite file; "" = default_links_file()
 
 
 def from_env(environ: dict | None = None) -> Settings:
@@ -60,4 +68,5 @@ def from_env(environ: dict | None = None) -> Settings:
     env = os.environ if environ is None else environ
     timeout = env.get(BODY_TIMEOUT_ENV, "").strip()
     return Settings(frame_ancestors=parse_origins(env.get(FRAME_ANCESTORS_ENV, "")),
-                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT)
+                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT,
+                    links_file=env.get(LINKS_FILE_ENV, "").strip() or default_links_file(env))

@@ -417,3 +417,24 @@ def test_the_lessons_dialogs_close_is_in_view_at_720(page, live_server):
     assert at == "Close"
     close.click()
     expect(page.locator("#lessons-dialog")).to_be_hidden()
+
+
+# ---- 9. a QR code a class can scan --------------------------------------------------------
+
+def test_the_qr_code_fills_the_screen(page, live_server):
+    open_fresh(page, live_server)
+    page.get_by_role("button", name="Teacher").click()
+    expect(page.locator("#teacher-dialog")).to_be_visible()
+    page.get_by_role("button", name="Show QR code").click()
+    expect(page.locator("#teacher-qr")).to_be_visible()
+    page.get_by_role("button", name="Full screen").click()
+    full = page.locator("#qr-full")
+    expect(full).to_be_visible()
+    image = full.locator("img")
+    expect(image).to_have_attribute("src", re.compile(r"^/api/qr\?text="))
+    box = image.bounding_box()
+    assert min(box["width"], box["height"]) >= 0.75 * 720  # most of a 1280x720 screen
+    expect(full.get_by_role("button", name="Close")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(full).to_be_hidden()
+    expect(page.locator("#teacher-dialog")).to_be_visible()
