@@ -27,15 +27,21 @@ export class Plot {
     return bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
   }
 
-  /** A staircase through (step, y) points: each step's value held across its column. */
+  /** A staircase through (step, y) points: each step's value held across its column. A run
+   *  of equal values is one segment, so 1,000 steps of a held gate cost one line, not 1,000. */
   stairs(ys, attrs) {
-    const half = this.column / 2;
-    let d = "";
-    ys.forEach((y, k) => {
-      const x = this.x(k + 1);
-      d += `${k ? "L" : "M"}${(x - half).toFixed(1)} ${y.toFixed(1)}L${(x + half).toFixed(1)} ${y.toFixed(1)}`;
+    const r = (v) => Math.round(v * 10) / 10;
+    const edge = (k) => r(this.box.left + k * this.column);
+    const parts = [];
+    let last = null;
+    ys.forEach((value, k) => {
+      const y = r(value);
+      if (last === null) parts.push(`M${edge(0)} ${y}`);
+      else if (y !== last) parts.push(`L${edge(k)} ${last}L${edge(k)} ${y}`);
+      last = y;
     });
-    return el("path", { d, fill: "none", ...attrs }, this.layer);
+    if (last !== null) parts.push(`L${edge(ys.length)} ${last}`);
+    return el("path", { d: parts.join(""), fill: "none", ...attrs }, this.layer);
   }
 
   line(ys, attrs) {
