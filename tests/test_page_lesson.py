@@ -438,3 +438,34 @@ def test_the_qr_code_fills_the_screen(page, live_server):
     page.keyboard.press("Escape")
     expect(full).to_be_hidden()
     expect(page.locator("#teacher-dialog")).to_be_visible()
+
+
+# ---- beyond the fixes: a saved run opens again exactly --------------------------------------
+
+def test_a_saved_run_opens_exactly_and_bad_files_change_nothing(page, live_server, browser, tmp_path):
+    saved = "#squash=paper&tape=0.1,0.2,-0.5,0.7&input=1,,0,&output=0,,,1&step=3&fill=2"
+    open_fresh(page, live_server, saved)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the run as JSON").click()
+    path = tmp_path / "run.json"
+    download.value.save_as(path)
+    other = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_fresh(other, live_server, "#step=5")
+    shown_before = other.get_by_test_id("cell-value").text_content()
+    bad = {"not-json.json": "{nope", "other.json": '{"cell": {}}',
+           "broken.json": json.dumps({"state": "tape=1,NaN&step=2"})}
+    for name, text in bad.items():
+        (tmp_path / name).write_text(text)
+        other.locator("#import-file").set_input_files(tmp_path / name)
+        expect(other.locator("#notice")).to_contain_text(name)
+        expect(other.locator("#notice")).to_contain_text("nothing was changed")
+        expect(other.get_by_test_id("step-index")).to_have_text("5")
+        expect(other.get_by_test_id("cell-value")).to_have_text(shown_before)
+    expect(other.locator("#notice")).to_contain_text("invalid parts (tape)")
+    other.locator("#import-file").set_input_files(path)
+    expect(other.locator("#notice")).to_contain_text("Loaded the run saved in run.json")
+    expect(other.get_by_test_id("step-index")).to_have_text("3")
+    for key in ("squash=paper", "input=1%2C%2C0%2C", "output=0%2C%2C%2C1", "fill=2", "tape=0.1%2C0.2%2C-0.5%2C0.7"):
+        expect(other).to_have_url(re.compile(re.escape(key)))
+    assert other.get_by_test_id("cell-value").text_content() == page.get_by_test_id("cell-value").text_content()
+    other.close()

@@ -6,7 +6,7 @@ import { CompareView } from "./compare.js";
 import { Controls } from "./controls.js";
 import { describeStep, equation } from "./describe.js";
 import { CellDiagram } from "./diagram.js";
-import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js";
+import { downloadCSV, downloadJSON, downloadPNG, downloadSVG, readScenario } from "./export.js";
 import { fmt } from "./format.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { LessonPanel } from "./lessons.js";
@@ -249,7 +249,22 @@ function wireMenus() {
   $("download-csv").addEventListener("click", () => freshResult() && downloadCSV(freshResult()));
   $("download-json").addEventListener("click", () => freshResult() && downloadJSON(state, freshResult()));
   $("download-svg").addEventListener("click", () => downloadSVG($("diagram")));
+  $("import-json").addEventListener("click", () => $("import-file").click()); // a saved run, exactly
+  $("import-file").addEventListener("change", (e) => importScenario(e.target));
   $("download-png").addEventListener("click", () => downloadPNG($("diagram")));
+}
+
+async function importScenario(input) {
+  const [file] = input.files;
+  input.value = ""; // the same file may be chosen again
+  if (!file) return;
+  try {
+    const scenario = await readScenario(file);
+    change((s) => Object.assign(s, scenario, { lesson: null }));
+    showNotice(t("import.loaded", { name: file.name }));
+  } catch (error) {
+    showNotice(t(error.key ?? "import.not_json", error.params ?? { name: file.name }));
+  }
 }
 
 async function start() {
