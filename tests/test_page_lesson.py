@@ -469,3 +469,28 @@ def test_a_saved_run_opens_exactly_and_bad_files_change_nothing(page, live_serve
         expect(other).to_have_url(re.compile(re.escape(key)))
     assert other.get_by_test_id("cell-value").text_content() == page.get_by_test_id("cell-value").text_content()
     other.close()
+
+
+# ---- beyond the fixes: a printable worksheet ------------------------------------------------
+
+def test_a_lessons_worksheet_prints_with_a_separate_answer_key(page, live_server):
+    page.goto(f"{live_server}/#lesson=write")
+    expect(page.locator("#lesson-title")).to_have_text("1. Write")
+    expect(page.locator("#worksheet")).to_be_hidden()  # on screen: the page
+    page.emulate_media(media="print")
+    sheet = page.locator("#worksheet")
+    expect(sheet).to_be_visible()
+    expect(page.locator("#stage")).to_be_hidden()
+    expect(sheet.locator("h1")).to_have_text("1. Write")
+    tape = sheet.locator(".ws-tape").first
+    expect(tape).to_contain_text("Input gate")
+    expect(tape).to_contain_text("100%")
+    questions = sheet.locator(".ws-answers").first.locator("tr")
+    expect(questions).to_have_count(3)  # a header and the lesson's two questions
+    expect(questions.nth(1)).to_contain_text("at step 2?")
+    key = sheet.locator(".ws-key")
+    expect(key).to_contain_text("Answer key for the teacher")
+    expect(key.locator("td")).to_have_text(["0", "0.8"])
+    assert key.evaluate("(el) => getComputedStyle(el).breakBefore") == "page"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # sheet, key
