@@ -494,3 +494,17 @@ def test_a_lessons_worksheet_prints_with_a_separate_answer_key(page, live_server
     assert key.evaluate("(el) => getComputedStyle(el).breakBefore") == "page"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # sheet, key
+
+
+# ---- beyond the fixes: the hold, seen -------------------------------------------------------
+
+LOOP_ANIMATIONS = "() => document.querySelector('#diagram .loop-pulse').getAnimations().length"
+
+
+@pytest.mark.parametrize("motion, moves", [("no-preference", True), ("reduce", False)])
+def test_the_held_value_travels_round_the_loop_unless_motion_is_unwanted(page, live_server, motion, moves):
+    page.emulate_media(reduced_motion=motion)
+    open_fresh(page, live_server, "#step=3&input=0,0,1,0,,,,,,,,")
+    page.locator("#step-forward").click()
+    expect(page.get_by_test_id("step-index")).to_have_text("4")
+    assert (page.evaluate(LOOP_ANIMATIONS) > 0) == moves

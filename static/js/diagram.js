@@ -85,8 +85,9 @@ export class CellDiagram {
     // The tape value coming in and the output going out.
     this.inChip = this.chip(20, "chip-in");
     this.outChip = this.chip(810, "chip-out");
-    this.pulses = [el("circle", { class: "pulse pulse-in", r: 9, cy: WIRE_Y, cx: 150 }, svg),
-      el("circle", { class: "pulse pulse-out", r: 9, cy: WIRE_Y, cx: CELL.x + CELL.w }, svg)];
+    this.pulses = [el("circle", { class: "pulse pulse-in", r: 16, cy: WIRE_Y, cx: 150 }, svg),
+      el("circle", { class: "pulse pulse-out", r: 16, cy: WIRE_Y, cx: CELL.x + CELL.w }, svg)];
+    this.loopPulse = el("circle", { class: "pulse loop-pulse", r: 16, cx: 0, cy: 0 }, svg);
     this.lastStep = null;
   }
 
@@ -130,7 +131,7 @@ export class CellDiagram {
 
     this.drawFill(step.cell, scale || 1);
 
-    if (this.lastStep !== null && step.t === this.lastStep + 1) this.animate(step);
+    if (this.lastStep !== null && step.t === this.lastStep + 1) this.animate(step, state, scale || 1);
     this.lastStep = step.t;
   }
 
@@ -153,12 +154,31 @@ export class CellDiagram {
     }
   }
 
-  /** A value visibly passes through each gate that is open on this step. */
-  animate(step) {
+  /** A value visibly passes through each gate that is open on this step, and the stored
+   *  value travels once round the self-loop. Nothing moves when the system asks for no motion. */
+  animate(step, state, scale) {
     if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
     const [inPulse, outPulse] = this.pulses;
     pulse(inPulse, 150, CELL.x + 10, step.input_gate);
     pulse(outPulse, CELL.x + CELL.w, 800, step.output_gate);
+    this.hold(step, state, scale);
+  }
+
+  /** The hold, seen: a dot sized by the value the cell held travels round the loop and comes
+   *  back scaled by what the loop keeps (w, times the forget gate where there is one). */
+  hold(step, state, scale) {
+    const held = step.t > 1 ? Math.abs(step.cell - step.input_gate * step.cell_input) : 0;
+    const keeps = state.variant === "lstm1997" ? state.selfLoop : state.selfLoop * step.forget_gate;
+    const before = keeps > 1e-9 ? held / keeps : 0; // what was stored at the step before
+    if (before < 1e-3 || !this.loopPulse.animate) return;
+    const size = (v) => 6 + 14 * Math.min(1, v / scale);
+    const length = this.loop.getTotalLength();
+    const frames = Array.from({ length: 13 }, (_, k) => {
+      const at = this.loop.getPointAtLength((length * k) / 12);
+      const r = size(before) + ((size(held) - size(before)) * k) / 12;
+      return { transform: `translate(${at.x}px, ${at.y}px) scale(${r / 16})`, opacity: 0.85 };
+    });
+    this.loopPulse.animate(frames, { duration: 700, easing: "ease-in-out" });
   }
 }
 
