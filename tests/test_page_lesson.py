@@ -508,3 +508,16 @@ def test_the_held_value_travels_round_the_loop_unless_motion_is_unwanted(page, l
     page.locator("#step-forward").click()
     expect(page.get_by_test_id("step-index")).to_have_text("4")
     assert (page.evaluate(LOOP_ANIMATIONS) > 0) == moves
+
+
+# ---- beyond the fixes: the teacher's guide ---------------------------------------------------
+
+def test_the_teachers_guide_is_linked_from_help_in_three_languages(page, live_server, client):
+    guide = client.get("/teachers")
+    assert guide.status_code == 200 and guide.headers["content-type"].startswith("text/plain")
+    for words in ("Common misconception", "常見迷思", "常见误区", "8 Constant error", "8 恆定誤差", "8 恒定误差"):
+        assert words in guide.text
+    open_fresh(page, live_server)
+    page.get_by_role("button", name="Help").click()
+    link = page.locator("#help-dialog").get_by_role("link", name="Teacher's guide", exact=False)
+    expect(link).to_have_attribute("href", "/teachers")

@@ -1,11 +1,11 @@
-"""The page itself and the health check."""
+"""The page itself, the teacher's guide and the health check."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import config, ui_strings
-from ..paths import STATIC, TEMPLATES as TEMPLATE_DIR
+from ..paths import ROOT, STATIC, TEMPLATES as TEMPLATE_DIR
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
 router = APIRouter(tags=["page"])
@@ -32,6 +32,13 @@ async def index(request: Request) -> HTMLResponse:
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
     }
     return TEMPLATES.TemplateResponse(request, "index.html", context, headers={"Vary": "Accept-Language"})
+
+
+@router.get("/teachers", response_class=PlainTextResponse, include_in_schema=False)
+async def teachers_guide() -> PlainTextResponse:
+    """docs/teachers.md, the teacher's guide in three languages, as plain text."""
+    return PlainTextResponse((ROOT / "docs" / "teachers.md").read_text(encoding="utf-8"),
+                             headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/healthz")
