@@ -6,7 +6,7 @@
 // value; Left/Right step, Home/End go to the ends, Up/Down change the value, Enter edits.
 import { gatesOf } from "./config.js";
 import { fmt } from "./format.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { effectiveSchedule } from "./state.js";
 
 const MARGIN = 30; // steps drawn beyond each edge of the view: a short tape is drawn whole
@@ -61,7 +61,7 @@ export class TapeView {
       <span class="tape-stored" aria-hidden="true"></span>`;
     const q = (s) => div.querySelector(s);
     return { li: div, x: q(".tape-x"), stored: q(".tape-stored"),
-      minis: { input: q(".mini-input"), forget: q(".mini-forget"), output: q(".mini-output") }, key: "" };
+      minis: { input: q(".mini-input"), forget: q(".mini-forget"), output: q(".mini-output") }, shown: null };
   }
 
   click(event) {
@@ -233,25 +233,34 @@ export class TapeView {
     const k = n - 1;
     const x = state.tape[k];
     const here = n === state.step;
-    const stored = n <= state.step && run ? fmt(run.steps[k].cell) : "";
-    const values = gates.map((g) => schedules[g][k]);
-    const set = gates.map((g) => state.gates[g][k] !== null);
-    const key = [x, stored, state.variant, here, ...values, ...set].join("|");
-    if (key === c.key) return; // nothing to redraw for this step
-    c.key = key;
-    c.x.textContent = fmt(x);
-    c.x.dataset.value = x;
-    c.x.setAttribute("aria-label", t("tape.value", { step: n, value: fmt(x) }));
-    c.stored.textContent = stored;
-    for (const g of ["input", "forget", "output"]) {
-      const on = gates.includes(g);
-      c.minis[g].style.display = on ? "" : "none";
-      if (on) c.minis[g].style.setProperty("--v", schedules[g][k]);
-      // Solid: set at this step; hollow: carried from the last step that set it.
-      c.minis[g].classList.toggle("carried", on && state.gates[g][k] === null);
+    const value = n <= state.step && run ? run.steps[k].cell : null;
+    // What this cell shows, compared field by field, and only what changed is rewritten: on a
+    // drag only the current step and the steps carrying its gates change.
+    const shown = [x, value, state.variant, here, language()];
+    for (const g of gates) shown.push(schedules[g][k], state.gates[g][k] === null);
+    const was = c.shown ?? [];
+    if (was.length === shown.length && was.every((v, i) => v === shown[i])) return;
+    c.shown = shown;
+    if (was[0] !== x || was[4] !== shown[4]) {
+      c.x.textContent = fmt(x);
+      c.x.dataset.value = x;
+      c.x.setAttribute("aria-label", t("tape.value", { step: n, value: fmt(x) }));
     }
-    c.li.classList.toggle("current", here);
-    if (here) c.li.setAttribute("aria-current", "step");
-    else c.li.removeAttribute("aria-current");
+    if (was[1] !== value) c.stored.textContent = value === null ? "" : fmt(value);
+    if (was[2] !== state.variant) {
+      for (const g of ["input", "forget", "output"]) c.minis[g].style.display = gates.includes(g) ? "" : "none";
+    }
+    gates.forEach((g, i) => {
+      const [v, carried] = [shown[5 + 2 * i], shown[6 + 2 * i]];
+      if (was[2] === state.variant && was[5 + 2 * i] === v && was[6 + 2 * i] === carried) return;
+      c.minis[g].style.setProperty("--v", v);
+      // Solid: set at this step; hollow: carried from the last step that set it.
+      c.minis[g].classList.toggle("carried", carried);
+    });
+    if (was[3] !== here) {
+      c.li.classList.toggle("current", here);
+      if (here) c.li.setAttribute("aria-current", "step");
+      else c.li.removeAttribute("aria-current");
+    }
   }
 }
