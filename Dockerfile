@@ -32,6 +32,7 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/lstm-cell-lab
 COPY static ./static
 COPY templates ./templates
+COPY docs/teachers.md ./docs/teachers.md
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin lab
 USER 10001
 EXPOSE 8000

@@ -23,6 +23,13 @@ RNN_SELF_LOOP_DEFAULT = 0.9
 WEIGHT_LIMIT = 50.0  # |wx|, |wh|, |b|, |wc|
 STATE_LIMIT = 100.0  # |c0|, |h0| and the state fed to /api/step
 
+# The cell's fill is drawn against a fixed range ±scale (the user picks it), never one that
+# depends on later steps; a stored value beyond it fills the tank and is marked.
+FILL_SCALES, FILL_SCALE_DEFAULT = (1, 2, 5, 10, 20, 50, 100), 1
+
+# Playback speeds in steps per second: 64/s plays 1,000 steps in about 16 s.
+PLAY_SPEEDS, PLAY_SPEED_DEFAULT = (0.5, 1, 2, 4, 8, 16, 32, 64), 2
+
 VARIANT_DEFAULT = "lstm1997"
 SQUASH_DEFAULT = "identity"
 
@@ -63,6 +70,8 @@ def page_config() -> dict:
         "menu_variants": [v for v in VARIANTS if v != "rnn"],  # the plain RNN runs beside the cell
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
         "hideable": list(HIDEABLE_CONTROLS), "weight_limit": WEIGHT_LIMIT,
+        "fill": {"scales": list(FILL_SCALES), "default": FILL_SCALE_DEFAULT},
+        "speed": {"choices": list(PLAY_SPEEDS), "default": PLAY_SPEED_DEFAULT},
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
                   "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
     }

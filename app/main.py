@@ -1,5 +1,6 @@
 """The ASGI app: `app.main:app`."""
 
+import os
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -9,8 +10,9 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from . import __version__, config, errors, security, settings as runtime
-from .api import cell, lessons, live, pages, qr, train
+from .api import cell, lessons, links, live, pages, qr, train
 from . import static_files
+from .links import LinkStore
 from .body_limit import BodyLimit
 from .head import HeadAsGet
 from .hosts import HostCheck, host_name
@@ -46,6 +48,8 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.include_router(qr.router)
     app.include_router(train.router)
     app.include_router(live.router)
+    app.include_router(links.router)
+    app.state.links = LinkStore(settings.links_file or runtime.default_links_file(os.environ))
     app.mount(static_files.VERSIONED, static_files.Immutable(directory=STATIC), name="static-versioned")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)

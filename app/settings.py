@@ -17,6 +17,13 @@ REDIS_URL_ENV = "LSTM_LAB_REDIS_URL"
 PUBLIC_URL_ENV = "LSTM_LAB_PUBLIC_URL"
 # Set by the CLI for the app (and every worker): where the server listens, how many workers.
 LISTEN_HOST_ENV, LISTEN_PORT_ENV, WORKERS_ENV = "LSTM_LAB_LISTEN_HOST", "LSTM_LAB_LISTEN_PORT", "LSTM_LAB_WORKERS"
+LINKS_FILE_ENV = "LSTM_LAB_LINKS_FILE"  # the SQLite file of short links (created when first used)
+
+
+def default_links_file(env) -> str:
+    """$XDG_DATA_HOME (or ~/.local/share)/lstm-cell-lab/links.sqlite3."""
+    base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "lstm-cell-lab", "links.sqlite3")
 
 # scheme://host[:port], host a DNS name (optionally "*." for any subdomain), an IPv4
 # address or a bracketed IPv6 address. No path, query, quotes, spaces or semicolons:
@@ -123,6 +130,7 @@ class Settings:
     live_max_message: int = 65536  # bytes of one WebSocket message
     live_rate: float = 30  # messages a second per connection (twice that at once)
     live_heartbeat: float = 10  # s between presence renewals; a student unseen 3 beats is gone
+    links_file: str = ""  # short links' SQLite file; "" = default_links_file()
 
 
 def from_env(environ: dict | None = None) -> Settings:
@@ -143,6 +151,7 @@ def from_env(environ: dict | None = None) -> Settings:
                     listen_host=env.get(LISTEN_HOST_ENV, "").strip() or "127.0.0.1",
                     listen_port=parse_number(port, LISTEN_PORT_ENV, 1, 65535, int) if port else 8000,
                     workers=parse_number(workers, WORKERS_ENV, 1, 1024, int) if workers else 1,
+                    links_file=env.get(LINKS_FILE_ENV, "").strip() or default_links_file(env),
                     **numbers)
 
 

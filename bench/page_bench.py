@@ -3,7 +3,9 @@
 Measures the first load (bytes over the wire, first contentful paint, first full render;
 the browser's cache disabled, the server and browser warmed by one load, median of three)
 and the latency from a slider's `input` event to the new stored value on screen (the
-page's own run), to the frame that paints it, and to the server's answer drawn.
+page's own run), to the frame that paints it, and to the server's answer drawn; the same
+drag on a 1,000-step tape, and the longest task that blocked the page during each series
+(PerformanceObserver, `longtask` entries: tasks of 50 ms or more).
 
     .venv/bin/python bench/page_bench.py [--url http://127.0.0.1:8000] [--drags 60] [--json]
 """
@@ -119,16 +121,36 @@ def second_load(browser, url: str) -> dict:
     return {"second_bytes": sum(received), "second_requests": len(received)}
 
 
-def slider_latency(browser, url: str, drags: int) -> list[float]:
+# Every task of 50 ms or more from here on (Chromium reports them as `longtask` entries).
+WATCH_LONG_TASKS = """() => {
+  window.__longest = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+  }).observe({ type: "longtask" });
+}"""
+
+
+def long_tape(steps: int) -> str:
+    """A link to a tape of `steps` varied values, at its middle step, input gate open at step 3."""
+    tape = ",".join(str(round(((k * 37) % 21 - 10) / 10, 1)) for k in range(steps))
+    gates = "0,0,1,0" + "," * (steps - 4)
+    return f"#tape={tape}&input={gates}&step={steps // 2}"
+
+
+def slider_latency(browser, url: str, drags: int, steps: int = 12) -> tuple:
+    """(dom, frame, server) latencies of `drags` drags, and the longest task among them (ms, 0: none)."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(f"{url}/#step=3")
+    page.goto(f"{url}/{'#step=3' if steps == 12 else long_tape(steps)}")
     wait_for_first_render(page)
     for k in range(5):  # warm up the connection and the JIT
         page.evaluate(DRAG, [0.1 + k / 10])
+    page.evaluate(WATCH_LONG_TASKS)
     values = [0.2 + (k % 70) / 100 for k in range(drags)]
     samples = [page.evaluate(DRAG, [v]) for v in values]
+    page.wait_for_timeout(100)  # let the observer deliver the last entries
+    longest = page.evaluate("window.__longest")
     page.close()
-    return tuple(list(column) for column in zip(*samples))
+    return (*(list(column) for column in zip(*samples)), longest)
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -145,9 +167,14 @@ def measure(url: str, drags: int) -> dict:
         plain_answer_fcp(browser, url)  # warm-up
         floor = sorted(plain_answer_fcp(browser, url) for _ in range(3))[1]
         again = second_load(browser, url)
-        dom, frame, server = slider_latency(browser, url, drags)
+        dom, frame, server, longest = slider_latency(browser, url, drags)
+        dom_1000, _, server_1000, longest_1000 = slider_latency(browser, url, drags, steps=1000)
         browser.close()
-    return {**load, **again, "plain_fcp_ms": floor, "fcp_ratio": load["fcp_ms"] / floor, "drags": drags, "slider_median_ms": statistics.median(dom),
+    return {**load, **again, "plain_fcp_ms": floor, "fcp_ratio": load["fcp_ms"] / floor, "drags": drags,
+            "slider_median_ms": statistics.median(dom),
+            "longest_task_ms": longest, "slider_1000_median_ms": statistics.median(dom_1000),
+            "slider_1000_p95_ms": percentile(dom_1000, 0.95), "longest_task_1000_ms": longest_1000,
+            "server_1000_median_ms": statistics.median(server_1000),
             "slider_p95_ms": percentile(dom, 0.95), "slider_max_ms": max(dom),
             "frame_median_ms": statistics.median(frame), "frame_p95_ms": percentile(frame, 0.95),
             "server_median_ms": statistics.median(server), "server_p95_ms": percentile(server, 0.95)}
@@ -169,6 +196,13 @@ def table(r: dict) -> str:
          f"{r['frame_median_ms']:.2f} / {r['frame_p95_ms']:.2f} ms", ""),
         ("slider input to the server's confirming answer drawn, median / p95",
          f"{r['server_median_ms']:.2f} / {r['server_p95_ms']:.2f} ms", ""),
+        ("longest task during the 12-step drags", f"{r['longest_task_ms']:.0f} ms", "< 50 ms"),
+        ("1,000 steps: slider input to stored value on screen, median / p95",
+         f"{r['slider_1000_median_ms']:.2f} / {r['slider_1000_p95_ms']:.2f} ms",
+         f"median < {2 * r['slider_median_ms']:.2f} ms (2x 12 steps)"),
+        ("1,000 steps: longest task during the drags", f"{r['longest_task_1000_ms']:.0f} ms", "< 50 ms"),
+        ("1,000 steps: slider input to the server's answer drawn, median",
+         f"{r['server_1000_median_ms']:.2f} ms", ""),
     ]
     return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
 

@@ -1,6 +1,8 @@
 """Shared fixtures: an in-process API client, and a live server for the browser tests."""
 
+import os
 import socket
+import tempfile
 import threading
 import time
 
@@ -8,7 +10,9 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from app.main import app
+os.environ.setdefault("LSTM_LAB_LINKS_FILE",  # short links made by the tests stay out of $HOME
+                      os.path.join(tempfile.mkdtemp(prefix="lstm-lab-links-"), "links.sqlite3"))
+from app.main import app  # noqa: E402
 
 
 @pytest.fixture(scope="session")

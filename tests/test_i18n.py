@@ -76,7 +76,7 @@ def test_each_script_keeps_to_its_own_characters():
     ("gate.forget", "遺忘閘", "遗忘门"),
     ("stage.title", "記憶細胞", "记忆细胞"),
     ("compare.title", "循環神經網路", "循环神经网络"),
-    ("compare.cell_loop", "自迴路", "自回路"),
+    ("compare.cell_loop", "自環", "自环"),
     ("readout.cell", "儲存值", "存储值"),
     ("tape.title", "紙帶", "纸带"),
     ("tape.goto", "步", "步"),

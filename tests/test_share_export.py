@@ -73,7 +73,9 @@ def test_csv_export_has_one_row_per_step(page, live_server):
     expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[2]))
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the run as CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("#") and "12 significant digits" in lines[0]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
     assert download.value.suggested_filename.endswith(".csv")
     assert [int(r["t"]) for r in rows] == list(range(1, 13))
     assert [float(r["x"]) for r in rows] == TAPE

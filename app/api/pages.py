@@ -1,15 +1,15 @@
-"""The page itself and the health check."""
+"""The page itself, the teacher's guide and the health check."""
 
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import config, ui_strings
 from ..live.codes import ALPHABET, CODE_LENGTH, normalise_code
+from ..paths import ROOT, STATIC, TEMPLATES as TEMPLATE_DIR
 from ..static_files import VERSIONED
-from ..paths import STATIC, TEMPLATES as TEMPLATE_DIR
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
 router = APIRouter(tags=["page"])
@@ -17,8 +17,10 @@ router = APIRouter(tags=["page"])
 FAVICON = "data:image/svg+xml," + quote((STATIC / "img" / "favicon.svg").read_text().strip(), safe=" =:/")
 MODULES = sorted(p.name for p in (STATIC / "js").glob("*.js"))  # preloaded in parallel
 SHORTCUTS = [("→", "help.key_forward"), ("←", "help.key_back"), ("kbd.space", "help.key_play"),
-             ("Home", "help.key_reset"), ("← →", "help.key_arrows"), ("Shift + ← →", "help.key_fine"),
-             ("Page Up / Page Down", "help.key_coarse"), ("?", "help.key_help")]
+             ("Home", "help.key_reset"), ("End", "help.key_end"), ("← →", "help.key_arrows"),
+             ("Shift + ← →", "help.key_fine"), ("Page Up / Page Down", "help.key_coarse"),
+             ("Tab", "help.key_tape"), ("↑ ↓", "help.key_tape_value"), ("Enter / Esc", "help.key_tape_edit"),
+             ("?", "help.key_help")]
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -58,6 +60,13 @@ def page(request: Request, join: str | None = None, status_code: int = 200) -> H
     }
     return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status_code,
                                       headers={"Vary": "Accept-Language"})
+
+
+@router.get("/teachers", response_class=PlainTextResponse, include_in_schema=False)
+async def teachers_guide() -> PlainTextResponse:
+    """docs/teachers.md, the teacher's guide in three languages, as plain text."""
+    return PlainTextResponse((ROOT / "docs" / "teachers.md").read_text(encoding="utf-8"),
+                             headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/healthz")

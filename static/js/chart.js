@@ -23,10 +23,10 @@ export class TimelineChart {
     const p = this.plot;
     p.reset(cell.steps.length);
     const steps = upTo ? cell.steps.slice(0, upTo) : cell.steps;
-    p.marker(state.step, 12, 250);
+    p.marker(state.step, 12, 250, { pointer: true });
     const [gTop, gBottom] = GATE_BAND;
     const [vTop, vBottom] = VALUE_BAND;
-    p.text(8, gTop + 30, t("chart.gates"), { class: "band-label" });
+    if (gatesOf(state.variant).length) p.text(8, gTop + 30, t("chart.gates"), { class: "band-label" }); // a plain RNN has none
     p.text(8, vTop + 60, t("chart.values"), { class: "band-label" });
     p.stairs(cell.steps.map(() => gBottom), { class: "axis" });
     for (const gate of gatesOf(state.variant)) {

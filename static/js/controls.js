@@ -2,7 +2,7 @@
 // update() puts the state back on them. Keyboard: fine steps with Shift, coarse with Page keys.
 import { CONFIG, GATES, gatesOf } from "./config.js";
 import { fmt, pct, weight } from "./format.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { gateAt, setGate, setLength } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -48,6 +48,7 @@ export class Controls {
     $("variant").addEventListener("change", (e) => change((s) => (s.variant = e.target.value)));
     $("squash").addEventListener("change", (e) => change((s) => (s.squash = e.target.value)));
     $("tape-length").addEventListener("change", (e) => change((s) => setLength(s, Number(e.target.value))));
+    $("fill-scale").addEventListener("change", (e) => change((s) => (s.fill = Number(e.target.value))));
     $("speed").addEventListener("input", (e) => change((s) => (s.speed = Number(e.target.value))));
     $("step-forward").addEventListener("click", () => stepTo(this.step + 1));
     $("step-back").addEventListener("click", () => stepTo(this.step - 1));
@@ -81,8 +82,16 @@ export class Controls {
       length.add(new Option(String(state.tape.length)));
     }
     length.value = String(state.tape.length);
-    $("speed").value = state.speed;
-    $("speed-value").textContent = t("play.speed_value", { n: fmt(state.speed) });
+    const speed = $("speed");
+    if (![...speed.options].some((o) => Number(o.value) === state.speed)) {
+      speed.add(new Option(t("play.speed_value", { n: fmt(state.speed) }), String(state.speed)));
+    }
+    if (this.speedLang !== language()) {
+      this.speedLang = language(); // the speeds' names follow the language
+      for (const o of speed.options) o.textContent = t("play.speed_value", { n: fmt(Number(o.value)) });
+    }
+    speed.value = String(state.speed);
+    $("fill-scale").value = String(state.fill);
     $("step-index").textContent = state.step;
     $("step-count").textContent = state.tape.length;
     $("step-back").disabled = state.step === 1;

@@ -76,6 +76,7 @@ export class CellDiagram {
     el("line", { class: "cell-zero", x1: CELL.x, x2: CELL.x + CELL.w, y1: CELL.y + CELL.h / 2,
       y2: CELL.y + CELL.h / 2 }, svg);
     el("rect", { class: "cell-outline", x: CELL.x, y: CELL.y, width: CELL.w, height: CELL.h, rx: 22 }, svg);
+    this.scaleMarks = fillScale(svg);
     this.cellTitle = el("text", { class: "cell-title", x: CELL.x + CELL.w / 2, y: CELL.y + CELL.h + 34,
       "text-anchor": "middle" }, svg);
     this.cellValue = el("text", { class: "cell-value", x: CELL.x + CELL.w / 2, y: CELL.y + CELL.h / 2 + 16,
@@ -88,8 +89,9 @@ export class CellDiagram {
     // The tape value coming in and the output going out.
     this.inChip = this.chip(20, "chip-in");
     this.outChip = this.chip(810, "chip-out");
-    this.pulses = [el("circle", { class: "pulse pulse-in", r: 9, cy: WIRE_Y, cx: 150 }, svg),
-      el("circle", { class: "pulse pulse-out", r: 9, cy: WIRE_Y, cx: CELL.x + CELL.w }, svg)];
+    this.pulses = [el("circle", { class: "pulse pulse-in", r: 16, cy: WIRE_Y, cx: 150 }, svg),
+      el("circle", { class: "pulse pulse-out", r: 16, cy: WIRE_Y, cx: CELL.x + CELL.w }, svg)];
+    this.loopPulse = el("circle", { class: "pulse loop-pulse", r: 16, cx: 0, cy: 0 }, svg);
     this.lastStep = null;
     this.addComputedGates(svg);
     this.gru = new GruDrawing(svg, valve);
@@ -120,7 +122,7 @@ export class CellDiagram {
     return { label, value };
   }
 
-  /** view: {state, step (object of the current step), scale (largest |value| to draw),
+  /** view: {state, step (object of the current step), scale (the fill's fixed range ±scale),
    *  previous (the stored value before this step)} */
   update({ state, step, scale, previous = 0 }) {
     if (this.gru.update({ state, step, previous })) return;
@@ -153,24 +155,66 @@ export class CellDiagram {
     this.wireWrite.style.strokeWidth = 3 + 7 * step.input_gate;
     this.wireOut.style.strokeWidth = 3 + 7 * step.output_gate;
 
-    const half = CELL.h / 2 - 6;
-    const level = Math.min(1, Math.abs(step.cell) / (scale || 1)) * half;
-    const mid = CELL.y + CELL.h / 2;
-    this.fill.setAttribute("y", step.cell >= 0 ? mid - level : mid);
-    this.fill.setAttribute("height", level);
-    this.fill.classList.toggle("negative", step.cell < 0);
+    this.drawFill(step.cell, scale || 1);
 
-    if (this.lastStep !== null && step.t === this.lastStep + 1) this.animate(step);
+    if (this.lastStep !== null && step.t === this.lastStep + 1) this.animate(step, state, scale || 1);
     this.lastStep = step.t;
   }
 
-  /** A value visibly passes through each gate that is open on this step. */
-  animate(step) {
+  /** The fill: `value` against the fixed range ±scale, marked where it goes beyond. */
+  drawFill(value, scale) {
+    const half = CELL.h / 2 - 6;
+    const level = Math.min(1, Math.abs(value) / scale) * half;
+    const mid = CELL.y + CELL.h / 2;
+    this.fill.setAttribute("y", value >= 0 ? mid - level : mid);
+    this.fill.setAttribute("height", level);
+    this.fill.classList.toggle("negative", value < 0);
+    const { top, bottom, beyond } = this.scaleMarks;
+    top.textContent = `+${fmt(scale)}`;
+    bottom.textContent = `−${fmt(scale)}`;
+    const over = Math.abs(value) > scale * (1 + 1e-9);
+    beyond.style.display = over ? "" : "none";
+    if (over) {
+      beyond.textContent = value > 0 ? "▲" : "▼";
+      beyond.setAttribute("y", value > 0 ? CELL.y + 30 : CELL.y + CELL.h - 10);
+    }
+  }
+
+  /** A value visibly passes through each gate that is open on this step, and the stored
+   *  value travels once round the self-loop. Nothing moves when the system asks for no motion. */
+  animate(step, state, scale) {
     if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
     const [inPulse, outPulse] = this.pulses;
     pulse(inPulse, 150, CELL.x + 10, step.input_gate);
     pulse(outPulse, CELL.x + CELL.w, 800, step.output_gate);
+    this.hold(step, state, scale);
   }
+
+  /** The hold, seen: a dot sized by the value the cell held travels round the loop and comes
+   *  back scaled by what the loop keeps (w, times the forget gate where there is one). */
+  hold(step, state, scale) {
+    const held = step.t > 1 ? Math.abs(step.cell - step.input_gate * step.cell_input) : 0;
+    const keeps = state.variant === "lstm1997" ? state.selfLoop : state.selfLoop * step.forget_gate;
+    const before = keeps > 1e-9 ? held / keeps : 0; // what was stored at the step before
+    if (before < 1e-3 || !this.loopPulse.animate) return;
+    const size = (v) => 6 + 14 * Math.min(1, v / scale);
+    const length = this.loop.getTotalLength();
+    const frames = Array.from({ length: 13 }, (_, k) => {
+      const at = this.loop.getPointAtLength((length * k) / 12);
+      const r = size(before) + ((size(held) - size(before)) * k) / 12;
+      return { transform: `translate(${at.x}px, ${at.y}px) scale(${r / 16})`, opacity: 0.85 };
+    });
+    this.loopPulse.animate(frames, { duration: 700, easing: "ease-in-out" });
+  }
+}
+
+/** The fill's range, written at the tank's top and bottom, and the mark of a value beyond it. */
+function fillScale(svg) {
+  const x = CELL.x + CELL.w - 10;
+  const top = el("text", { class: "fill-mark", x, y: CELL.y + 26, "text-anchor": "end" }, svg);
+  const bottom = el("text", { class: "fill-mark", x, y: CELL.y + CELL.h - 10, "text-anchor": "end" }, svg);
+  const beyond = el("text", { class: "fill-beyond", x: CELL.x + 14, "text-anchor": "start" }, svg);
+  return { top, bottom, beyond };
 }
 
 function pulse(circle, from, to, open) {

@@ -1,5 +1,6 @@
 // Downloads: the run as CSV or JSON, the diagram as SVG or PNG. All made in the page.
 import { cellRunBody, rnnRunBody } from "./api.js";
+import { deserialize, serialize } from "./state.js";
 
 const COLUMNS = ["t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output"];
 const GRU_COLUMNS = ["t", "x", "update_gate", "reset_gate", "cell_input", "cell", "output"];
@@ -13,14 +14,21 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** One row per step: the cell's values, its error flow, and the RNN beside it. */
+const DIGITS = 12; // significant digits in the CSV: no float noise such as 0.6020000000000001
+
+/** A number for people and spreadsheets: at most DIGITS significant digits. */
+const rounded = (v) => (typeof v === "number" ? String(Number(v.toPrecision(DIGITS))) : v ?? "");
+
+/** One row per step: the cell's values, its error flow, and the RNN beside it, after a
+ *  first line saying the numbers are rounded (the JSON download keeps them exact). */
 export function runCSV({ cell, rnn }) {
   const columns = cell.variant === "gru" ? GRU_COLUMNS : COLUMNS;
   const header = [...columns, "error_flow", "rnn_h", "rnn_error_flow"];
   const rows = cell.steps.map((step, k) => [
-    ...columns.map((c) => step[c] ?? ""), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
-  ]);
-  return [header, ...rows].map((row) => row.join(",")).join("\n") + "\n";
+    ...columns.map((c) => step[c]), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
+  ].map(rounded));
+  const note = `# LSTM Cell Lab run: values rounded to ${DIGITS} significant digits; the JSON download is exact`;
+  return [note, ...[header, ...rows].map((row) => row.join(","))].join("\n") + "\n";
 }
 
 export function downloadCSV(result) {
@@ -28,9 +36,29 @@ export function downloadCSV(result) {
 }
 
 export function downloadJSON(state, { cell, rnn }) {
-  const record = { cell: { request: cellRunBody(state), response: cell },
+  const record = { state: serialize(state), cell: { request: cellRunBody(state), response: cell },
     rnn: { request: rnnRunBody(state), response: rnn } };
   save(new Blob([JSON.stringify(record, null, 2)], { type: "application/json" }), "lstm-cell-run.json");
+}
+
+/** What a scenario sets: the run and where it stands, not the viewer's language or display. */
+const SCENARIO = ["variant", "squash", "selfLoop", "rnnSelfLoop", "tape", "gates", "step", "fill"];
+
+/** A run saved by downloadJSON -> {fields}: the scenario exactly as it was saved. Throws an
+ *  Error whose `key` and `params` name what is wrong (the caller changes nothing then). */
+export async function readScenario(file) {
+  const fail = (key, params = {}) => Object.assign(new Error(key), { key, params: { name: file.name, ...params } });
+  if (file.size > 4_000_000) throw fail("import.too_big");
+  let record;
+  try {
+    record = JSON.parse(await file.text());
+  } catch {
+    throw fail("import.not_json");
+  }
+  if (typeof record?.state !== "string") throw fail("import.not_a_run");
+  const { state, problems } = deserialize(record.state);
+  if (problems.length) throw fail("import.bad_parts", { fields: problems.join(", ") });
+  return Object.fromEntries(SCENARIO.map((key) => [key, state[key]]));
 }
 
 const STYLE_PROPERTIES = ["fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linecap",

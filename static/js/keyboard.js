@@ -7,11 +7,12 @@ export function wireKeyboard({ playback, state, openHelp, blocked = () => false 
     if (target.closest?.("input, select, textarea, dialog, [contenteditable]")) return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const onButton = target.closest?.("button");
-    const moves = ["ArrowRight", "ArrowLeft", "Home"].includes(event.key) || (event.key === " " && !onButton);
+    const moves = ["ArrowRight", "ArrowLeft", "Home", "End"].includes(event.key) || (event.key === " " && !onButton);
     if (moves && blocked()) return event.preventDefault();
     if (event.key === "ArrowRight") playback.stepTo(state.step + 1);
     else if (event.key === "ArrowLeft") playback.stepTo(state.step - 1);
     else if (event.key === "Home") playback.stepTo(1);
+    else if (event.key === "End") playback.stepTo(state.tape.length);
     else if (event.key === " " && !onButton) playback.toggle();
     else if (event.key === "?") openHelp();
     else return;

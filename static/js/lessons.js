@@ -5,6 +5,7 @@ import { comparisonTable } from "./comparison.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
 import { effectiveSchedule } from "./state.js";
+import { fillWorksheet } from "./worksheet.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,6 +55,7 @@ export class LessonPanel {
       if ($("predict-guess").value.trim() !== "" && Number.isFinite(guess)) this.settle(guess);
     });
     $("predict-skip").addEventListener("click", () => this.settle(null));
+    $("lesson-print").addEventListener("click", () => window.print());
   }
 
   get active() {
@@ -173,7 +175,11 @@ export class LessonPanel {
   update(state, cell = null) {
     const panel = $("lesson");
     panel.hidden = !this.lesson;
-    if (!this.lesson) return;
+    if (!this.lesson) {
+      $("worksheet").replaceChildren(); // nothing to print but the page itself
+      delete $("lesson-text").dataset.key;
+      return;
+    }
     $("lesson-title").textContent = this.lesson.title;
     const reached = this.lesson.steps.filter((e) => e.at <= state.step && e.text);
     const latest = reached[reached.length - 1];
@@ -181,6 +187,9 @@ export class LessonPanel {
     const parts = [this.lesson.summary, latest?.text].filter(Boolean);
     const key = `${this.lesson.id}|${this.lesson.lang ?? language()}|${latest?.at}`;
     if (text.dataset.key !== key) {
+      if (text.dataset.key?.split("|").slice(0, 2).join("|") !== key.split("|").slice(0, 2).join("|")) {
+        fillWorksheet($("worksheet"), this.lesson); // a new lesson or language: the printable sheet too
+      }
       text.dataset.key = key;
       text.replaceChildren(...parts.map((p, k) => {
         const para = document.createElement("p");

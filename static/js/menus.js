@@ -1,6 +1,6 @@
 // The header's menus and dialogs: language, lessons, training lab, teacher, help,
 // projector mode and downloads. Each writes to the store like any other control.
-import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js";
+import { downloadCSV, downloadJSON, downloadPNG, downloadSVG, readScenario } from "./export.js";
 import { setLanguage, t } from "./i18n.js";
 import { applyLesson, defaultTraining } from "./state.js";
 import { change, freshRun, refresh, state } from "./store.js";
@@ -23,7 +23,7 @@ export class Menus {
       if (apply) change((s) => applyLesson(s, lesson));
       else change((s) => (s.lesson = lesson.id));
       $("lessons-dialog").close();
-      $("lesson").scrollIntoView?.({ block: "nearest" });
+      $("stage").scrollIntoView?.({ block: "nearest" }); // the cell first; the lesson sits beside or below it
     } catch {
       showNotice(t("lessons.unavailable"));
       change((s) => (s.lesson = null));
@@ -72,6 +72,22 @@ export class Menus {
     $("download-csv").addEventListener("click", () => freshRun() && downloadCSV(freshRun()));
     $("download-json").addEventListener("click", () => freshRun() && downloadJSON(state, freshRun()));
     $("download-svg").addEventListener("click", () => downloadSVG($("diagram")));
+    $("import-json").addEventListener("click", () => $("import-file").click()); // a saved run, exactly
+    $("import-file").addEventListener("change", (e) => importScenario(e.target));
     $("download-png").addEventListener("click", () => downloadPNG($("diagram")));
+  }
+}
+
+/** Open a run saved by the JSON download: its state loads exactly; a bad file changes nothing. */
+async function importScenario(input) {
+  const [file] = input.files;
+  input.value = ""; // the same file may be chosen again
+  if (!file) return;
+  try {
+    const scenario = await readScenario(file);
+    change((s) => Object.assign(s, scenario, { lesson: null }));
+    showNotice(t("import.loaded", { name: file.name }));
+  } catch (error) {
+    showNotice(t(error.key ?? "import.not_json", error.params ?? { name: file.name }));
   }
 }

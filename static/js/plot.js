@@ -1,6 +1,8 @@
 // Shared plotting pieces for the SVG charts: scales, step paths, the current-step marker.
 import { el, clear } from "./svg.js";
 
+const MARKER = 10; // the current step's least width, in SVG units
+
 /** A plot area inside an SVG: x maps 1-based steps to columns, y maps values to rows. */
 export class Plot {
   constructor(svg, { left, right, top, bottom }) {
@@ -25,15 +27,21 @@ export class Plot {
     return bottom - ((v - lo) / (hi - lo || 1)) * (bottom - top);
   }
 
-  /** A staircase through (step, y) points: each step's value held across its column. */
+  /** A staircase through (step, y) points: each step's value held across its column. A run
+   *  of equal values is one segment, so 1,000 steps of a held gate cost one line, not 1,000. */
   stairs(ys, attrs) {
-    const half = this.column / 2;
-    let d = "";
-    ys.forEach((y, k) => {
-      const x = this.x(k + 1);
-      d += `${k ? "L" : "M"}${(x - half).toFixed(1)} ${y.toFixed(1)}L${(x + half).toFixed(1)} ${y.toFixed(1)}`;
+    const r = (v) => Math.round(v * 10) / 10;
+    const edge = (k) => r(this.box.left + k * this.column);
+    const parts = [];
+    let last = null;
+    ys.forEach((value, k) => {
+      const y = r(value);
+      if (last === null) parts.push(`M${edge(0)} ${y}`);
+      else if (y !== last) parts.push(`L${edge(k)} ${last}L${edge(k)} ${y}`);
+      last = y;
     });
-    return el("path", { d, fill: "none", ...attrs }, this.layer);
+    if (last !== null) parts.push(`L${edge(ys.length)} ${last}`);
+    return el("path", { d: parts.join(""), fill: "none", ...attrs }, this.layer);
   }
 
   line(ys, attrs) {
@@ -48,9 +56,13 @@ export class Plot {
     return el("path", { d, class: cls }, this.layer);
   }
 
-  marker(step, top, bottom) {
-    return el("rect", { class: "current-step", x: this.x(step) - this.column / 2, y: top,
-      width: Math.max(this.column, 2), height: bottom - top }, this.layer);
+  /** The current step's band, at least MARKER wide however many steps share the width,
+   *  and with `pointer` a mark above it, so it is found at once on a long tape. */
+  marker(step, top, bottom, { pointer = false } = {}) {
+    const width = Math.max(this.column, MARKER);
+    const x = this.x(step);
+    if (pointer) el("path", { class: "current-pointer", d: `M${x - 9} ${top - 12}h18l-9 12z` }, this.layer);
+    return el("rect", { class: "current-step", x: x - width / 2, y: top, width, height: bottom - top }, this.layer);
   }
 
   text(x, y, value, attrs = {}) {

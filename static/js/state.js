@@ -18,11 +18,12 @@ export function defaultState() {
     computed: [], // gates computed from their weights instead of set by slider at each step
     weights: defaultWeights(), // {row: {wx, wh, b, wc|bh}} for every gate and the cell input
     step: 1,
-    speed: 2,
+    speed: C.speed.default,
     lang: null, // null: the language the server chose from the browser's settings
     lesson: null, // the id of the guided lesson being followed
     hide: [], // controls a teacher link hides (data-control names)
     projector: false,
+    fill: C.fill.default, // the cell's fill shows stored values in ±fill
     train: null, // the training lab's settings {task, lag, model, seed} while its panel is open
   };
 }
@@ -81,12 +82,16 @@ export function setGate(state, gate, value) {
   state.gates[gate][state.step - 1] = value;
 }
 
-/** Move to a step; arriving on a never-set step carries the current slider positions. */
+/** Move to a step. Only stepping forward by one onto a never-set step carries the sliders'
+ *  positions there (as the gates would stay where a hand left them); a jump never writes a
+ *  schedule, so what a lesson or the user set stays as it was. */
 export function goTo(state, step) {
   const target = Math.min(Math.max(1, step), state.tape.length);
   if (target === state.step) return;
-  for (const gate of GATES) {
-    if (state.gates[gate][target - 1] === null) state.gates[gate][target - 1] = gateAt(state, gate);
+  if (target === state.step + 1) {
+    for (const gate of GATES) {
+      if (state.gates[gate][target - 1] === null) state.gates[gate][target - 1] = gateAt(state, gate);
+    }
   }
   state.step = target;
 }
@@ -130,6 +135,7 @@ export function serialize(state) {
   if (state.lesson) p.set("lesson", state.lesson);
   if (state.hide.length) p.set("hide", state.hide.join(","));
   if (state.projector) p.set("mode", "projector");
+  if (state.fill !== C.fill.default) p.set("fill", num(state.fill));
   if (state.train) p.set("train", [state.train.task, state.train.lag, state.train.model, state.train.seed].join(","));
   return p.toString();
 }
@@ -204,7 +210,8 @@ export function deserialize(text) {
     const v = finiteIn(s, 1, state.tape.length);
     return v !== null && Number.isInteger(v) ? v : null;
   }, (v) => (state.step = v));
-  take("speed", (s) => finiteIn(s, 0.5, 8), (v) => (state.speed = v));
+  const speeds = C.speed.choices;
+  take("speed", (s) => finiteIn(s, speeds[0], speeds.at(-1)), (v) => (state.speed = v));
   take("lang", (s) => (LANGUAGES.includes(s) ? s : null), (v) => (state.lang = v));
   take("lesson", (s) => (/^[a-z0-9-]{1,40}$/.test(s) ? s : null), (v) => (state.lesson = v));
   take("hide", (s) => {
@@ -213,6 +220,7 @@ export function deserialize(text) {
   }, (v) => (state.hide = v));
   take("mode", (s) => (s === "projector" ? true : null), (v) => (state.projector = v));
   take("train", parseTrain, (v) => (state.train = v));
+  take("fill", (s) => (C.fill.scales.includes(Number(s)) ? Number(s) : null), (v) => (state.fill = v));
   return { state, problems, hasTape: p.has("tape") };
 }
 

@@ -1,7 +1,10 @@
 // The teacher panel: a classroom link for a lesson, with chosen controls hidden, as
 // text to copy and as a QR code made by our own server.
 import { language, t } from "./i18n.js";
+import { showFullScreenQR } from "./qrview.js";
 import { serialize } from "./state.js";
+
+const SHORT_ABOVE = 200; // characters: a longer link's QR code shows a short link the server keeps
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,13 +18,14 @@ export class TeacherDialog {
     }
     $("teacher-copy").addEventListener("click", () => this.copy());
     $("teacher-qr-button").addEventListener("click", () => this.showQR());
+    $("teacher-qr-full").addEventListener("click", () => this.qrText && showFullScreenQR(this.qrText));
     // The server refuses links too long for a QR code (a long tape without a lesson).
     $("teacher-qr").addEventListener("error", () => {
-      $("teacher-qr").hidden = true;
+      $("teacher-qr").hidden = $("teacher-qr-full").hidden = true;
       $("teacher-status").textContent = t("teacher.qr_failed");
     });
     $("teacher-qr").addEventListener("load", () => {
-      $("teacher-status").textContent = "";
+      $("teacher-qr-full").hidden = false;
       $("teacher-qr").scrollIntoView?.({ block: "nearest" }); // below the checkboxes on small screens
     });
   }
@@ -33,7 +37,7 @@ export class TeacherDialog {
     select.replaceChildren(none, ...this.getLessons().map((l) => new Option(l.title, l.id)));
     select.value = state.lesson ?? "";
     $("teacher-projector").checked = state.projector;
-    $("teacher-qr").hidden = true;
+    $("teacher-qr").hidden = $("teacher-qr-full").hidden = true;
     $("teacher-status").textContent = "";
     this.refresh();
     this.dialog.showModal();
@@ -73,9 +77,29 @@ export class TeacherDialog {
     }
   }
 
-  showQR() {
+  /** The QR code of the link; a long link (a whole tape) is first kept by the server under a
+   *  short id, whose link is what the code holds: small enough to scan, and it survives a
+   *  restart of the server. The text link to copy stays the full one. */
+  async showQR() {
+    const link = this.link();
+    let text = link;
+    $("teacher-status").textContent = "";
+    if (link.length > SHORT_ABOVE) {
+      try {
+        const response = await fetch("/api/links", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ state: link.slice(link.indexOf("#") + 1) }) });
+        if (!response.ok) throw new Error(String(response.status));
+        text = `${location.origin}${(await response.json()).path}`;
+        $("teacher-status").textContent = t("teacher.qr_short", { link: text });
+      } catch {
+        $("teacher-qr").hidden = $("teacher-qr-full").hidden = true;
+        $("teacher-status").textContent = t("teacher.qr_failed");
+        return;
+      }
+    }
+    this.qrText = text;
     const image = $("teacher-qr");
-    const src = `/api/qr?text=${encodeURIComponent(this.link())}`;
+    const src = `/api/qr?text=${encodeURIComponent(text)}`;
     if (image.getAttribute("src") !== src) image.src = src;
     image.hidden = false;
   }

@@ -129,13 +129,16 @@ export class TrainPanel {
     clear(svg);
     const { left, right, top, bottom } = CURVE;
     const points = this.progress;
-    const last = points.length ? points[points.length - 1].sequences : 1;
-    const span = Math.max(this.run?.budget ?? 0, this.result?.sequences ?? 0, last, 1);
+    // The x axis spans the sequences seen so far, not the budget the run may never use.
+    const span = Math.max(points.length ? points[points.length - 1].sequences : 0, this.result?.sequences ?? 0, 1);
     const x = (n) => left + (n / span) * (right - left);
     const y = (v) => bottom - Math.min(Math.max(v, 0), 1) * (bottom - top);
     el("path", { class: "axis", d: `M${left} ${top}V${bottom}H${right}` }, svg);
     for (const v of [0, 0.5, 1]) el("text", { class: "curve-tick", x: left - 8, y: y(v) + 6, "text-anchor": "end", text: v }, svg);
-    el("text", { class: "curve-tick", x: right, y: bottom + 20, "text-anchor": "end", text: span }, svg);
+    el("text", { class: "curve-tick", x: left, y: bottom + 22, "text-anchor": "middle", text: 0 }, svg);
+    el("text", { class: "curve-tick", x: right, y: bottom + 22, "text-anchor": "end", text: span }, svg);
+    el("text", { class: "curve-tick curve-axis", x: (left + right) / 2, y: bottom + 22, "text-anchor": "middle",
+      text: t("train.axis_sequences") }, svg);
     if (!points.length) return;
     const path = (key) => points.map((p, k) => `${k ? "L" : "M"}${x(p.sequences).toFixed(1)} ${y(p[key] ?? 0).toFixed(1)}`).join("");
     el("path", { class: "series success-line", d: path("solved_fraction") }, svg);
@@ -150,10 +153,7 @@ export class TrainPanel {
     this.demoModel = result.model;
     $("train-demo").hidden = false;
     $("train-diagram").style.display = result.model === "rnn" ? "none" : "";
-    $("train-demo-lead").textContent = t("train.demo_lead", {
-      target: typeof demo.target === "number" ? fmt(demo.target) : demo.target,
-      prediction: typeof demo.prediction === "number" ? fmt(demo.prediction) : demo.prediction,
-    });
+    $("train-demo-lead").textContent = demoWords(result);
     const slider = $("train-demo-step");
     slider.max = String(this.demoSteps.length);
     this.showDemoStep(1);
@@ -191,4 +191,19 @@ export class TrainPanel {
     this.demoTimer = null;
     $("train-demo-play").textContent = t("play.play");
   }
+}
+
+/** What the page says about a run's test sequence: only what is true of this run. Right
+ *  means every output within the task's tolerance, as the trainer judges it; a plain RNN
+ *  is not said to have gates; for symbols, why the cell's own output is not one. */
+function demoWords(result) {
+  const demo = result.demo;
+  const show = (v) => (typeof v === "number" ? fmt(v) : v);
+  const params = { target: show(demo.target), prediction: show(demo.prediction),
+    error: fmt(demo.error), tolerance: fmt(demo.tolerance) };
+  const right = demo.error <= demo.tolerance;
+  const words = [t(result.model === "rnn" ? "train.demo_rnn" : "train.demo_gates"),
+    t(right ? "train.demo_right" : "train.demo_wrong", params)];
+  if (typeof demo.target === "string") words.push(t("train.demo_symbols", params));
+  return words.join(" ");
 }

@@ -38,10 +38,10 @@ export class Views {
   }
 
   drawControls(state, run) {
+    document.body.classList.toggle("projector", state.projector); // first: the views measure in it
     this.controls.update({ state, playing: this.playback.playing });
     this.gateModes.update({ state, step: run?.cell.steps[state.step - 1] });
     this.tape.update({ state, cell: run?.cell });
-    document.body.classList.toggle("projector", state.projector);
     $("projector-toggle").checked = state.projector;
     $("language").value = language();
     for (const node of document.querySelectorAll("[data-control]")) {
@@ -58,9 +58,8 @@ export class Views {
     $("cell-value").textContent = fmt(step.cell);
     $("output-value").textContent = fmt(step.output);
     if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
-    const scale = Math.max(1, ...run.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
     const previous = state.step > 1 ? run.cell.steps[state.step - 2].cell : 0;
-    this.diagram.update({ state, step, scale, previous });
+    this.diagram.update({ state, step, scale: state.fill, previous });
     $("equation").textContent = equation(state, step, previous);
     const words = describeStep(state, step);
     $("diagram-desc").textContent = words;
