@@ -115,7 +115,9 @@ def test_gru_exports_its_own_columns_and_drawing(page, live_server):
     expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[4]))
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the run as CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    note, text = open(download.value.path(), encoding="utf-8").read().split("\n", 1)
+    assert note.startswith("# ")  # the line that says the values are rounded
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0])[:7] == ["t", "x", "update_gate", "reset_gate", "cell_input", "cell", "output"]
     assert [float(r["cell"]) for r in rows[:5]] == [TAPE[0]] * 4 + [TAPE[4]]
     assert float(rows[4]["error_flow"]) == 1.0 and float(rows[3]["error_flow"]) == 0.0  # step 5 overwrote

@@ -4,7 +4,7 @@
 // Only the steps in view (and a margin) are in the DOM, so 1,000 steps cost what 60 do.
 // The keyboard sees one grid (the ARIA grid pattern): one tab stop, the current step's
 // value; Left/Right step, Home/End go to the ends, Up/Down change the value, Enter edits.
-import { gatesOf } from "./config.js";
+import { GATES, gatesOf } from "./config.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
 import { effectiveSchedule } from "./state.js";
@@ -57,11 +57,11 @@ export class TapeView {
     div.dataset.step = n;
     div.innerHTML = `<span class="tape-step" aria-hidden="true">${n}</span>
       <button type="button" class="tape-x" data-testid="tape-x-${n}" tabindex="-1"></button>
-      <span class="tape-gates" aria-hidden="true"><i class="mini mini-input"></i><i class="mini mini-forget"></i><i class="mini mini-output"></i></span>
+      <span class="tape-gates" aria-hidden="true">${GATES.map((g) => `<i class="mini mini-${g}"></i>`).join("")}</span>
       <span class="tape-stored" aria-hidden="true"></span>`;
     const q = (s) => div.querySelector(s);
     return { li: div, x: q(".tape-x"), stored: q(".tape-stored"),
-      minis: { input: q(".mini-input"), forget: q(".mini-forget"), output: q(".mini-output") }, shown: null };
+      minis: Object.fromEntries(GATES.map((g) => [g, q(`.mini-${g}`)])), shown: null };
   }
 
   click(event) {
@@ -248,7 +248,7 @@ export class TapeView {
     }
     if (was[1] !== value) c.stored.textContent = value === null ? "" : fmt(value);
     if (was[2] !== state.variant) {
-      for (const g of ["input", "forget", "output"]) c.minis[g].style.display = gates.includes(g) ? "" : "none";
+      for (const g of GATES) c.minis[g].style.display = gates.includes(g) ? "" : "none";
     }
     gates.forEach((g, i) => {
       const [v, carried] = [shown[5 + 2 * i], shown[6 + 2 * i]];
