@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import config as cfg
+
 Array = np.ndarray
 
 
@@ -33,7 +35,7 @@ class FirstSymbol:
     """
 
     name = "first-symbol"
-    tolerance = 0.25
+    tolerance = cfg.TRAIN_PAPER_CRITERION[name]["tolerance"]
     symbolic = True  # batches hold symbol indices, not one-hot vectors
 
     def __init__(self, lag: int):
@@ -79,7 +81,7 @@ class Adding:
     """
 
     name = "adding"
-    tolerance = 0.04
+    tolerance = cfg.TRAIN_PAPER_CRITERION[name]["tolerance"]
     symbolic = False
     inputs, outputs = 2, 1
 
