@@ -39,3 +39,15 @@ def lstm1997_step(x, h, s, wx, wh, b):
     s = s + in_gate * g
     y = out_gate * (2.0 / (1.0 + math.exp(-s)) - 1.0)
     return in_gate, out_gate, g, s, y
+
+
+def gru_step(x, h, wx, wh, b, bh, g=math.tanh, z=None, r=None):
+    """The GRU of the seed (002): z = sigma(W_z [h, x]), r = sigma(W_r [h, x]),
+    h_t = (1 - z) h + z h~, h~ = g(wx_n x + b_n + r (wh_n h + bh)). Index 0..2 is rows
+    r, z, n (nn.GRUCell's order); a given z or r replaces the computed one."""
+    if r is None:
+        r = logistic(wx[0] * x + wh[0] * h + b[0])
+    if z is None:
+        z = logistic(wx[1] * x + wh[1] * h + b[1])
+    candidate = g(wx[2] * x + b[2] + r * (wh[2] * h + bh))
+    return z, r, candidate, (1 - z) * h + z * candidate

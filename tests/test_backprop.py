@@ -118,3 +118,28 @@ def test_adam_first_two_steps_by_hand():
     # v_hat = 0.009/0.001999 -> moves by about 0.1 * 0.74 = 0.0744.
     expected = -2.0 - 0.1 * (0.3 / 0.19) / (math.sqrt(0.009 / 0.001999) + 1e-8)
     assert p[1] == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("squash", ["identity", "tanh", "paper"])
+def test_gru_gradients_match_central_differences(squash):
+    """Rows r, z, n of w_x, w_h and b, and the n row of b_h (the bias inside the reset)."""
+    weights, x, d_output, c0, h0 = random_setup(seed=40 + len(squash))
+    rng = np.random.default_rng(4)
+    weights = Weights(weights.w_x, weights.w_h, weights.b, np.zeros((4, H)), rng.uniform(-0.5, 0.5, (4, H)))
+    options = {"variant": "gru", "squash": squash}
+    _, trace = loss(weights, x, d_output, c0, h0, **options)
+    grads = backward(trace, weights, d_output)
+    value_of = lambda: loss(weights, x, d_output, c0, h0, **options)[0]  # noqa: E731
+    checked = 0
+    for name in (*PARAMS, "b_h"):
+        array, grad = getattr(weights, name), getattr(grads, name)
+        for index in np.ndindex(array.shape):
+            numeric = central_difference(array, index, value_of)
+            scale = max(abs(numeric) + abs(grad[index]), 1e-4)
+            assert abs(numeric - grad[index]) / scale < 1e-6, (name, index, numeric, grad[index])
+            checked += numeric != 0.0
+    assert checked == 3 * (4 + 4 + 2) + 2  # rows r, z, n of w_x, w_h, b; b_h's n row
+    _, d_x = backward_with_inputs(trace, weights, d_output)
+    for index in np.ndindex(x.shape):
+        numeric = central_difference(x, index, value_of)
+        assert abs(numeric - d_x[index]) / (abs(numeric) + abs(d_x[index])) < 1e-6

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from app.model import VARIANTS, Weights, run
+from app.model.cell import gates_of
 from app.model.squash import SQUASHES
 from tests import reference as ref
 
@@ -207,7 +208,7 @@ def test_run_mutates_nothing():
 
 def test_unknown_variant_or_gate_is_refused():
     with pytest.raises(ValueError):
-        run(column(TAPE), Weights.zeros(1, 1), variant="gru")
+        run(column(TAPE), Weights.zeros(1, 1), variant="transformer")
     with pytest.raises(ValueError):
         run(column(TAPE), Weights.zeros(1, 1), schedules={"forget": one_hot(1)})
 
@@ -235,11 +236,13 @@ def test_one_cell_on_floats_agrees_with_the_array_path(variant, squash, recurren
     wc = list(rng.normal(0, 1.0, 4)) if variant == "peephole" and recurrent else (0, 0, 0, 0)
     weights = scalar_weights(wx, wh, b, wc)
     tape = rng.uniform(-1, 1, 40)
-    schedule = {} if variant == "rnn" else {"input": column(rng.uniform(0, 1, 40))}
+    gates = gates_of(variant)
+    schedule = {gates[0]: column(rng.uniform(0, 1, 40))} if gates else {}
     one = run(column(tape), weights, variant=variant, squash=squash, self_loop=0.97, schedules=schedule)
     two = run(np.repeat(column(tape), 2, axis=1), weights, variant=variant, squash=squash,
               self_loop=0.97, schedules={g: np.repeat(a, 2, axis=1) for g, a in schedule.items()})
-    for name in ("input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output", "net", "loop"):
+    for name in ("input_gate", "forget_gate", "output_gate", "update_gate", "reset_gate", "cell_input",
+                 "cell", "output", "net", "loop"):
         if getattr(two, name) is None:
             assert getattr(one, name) is None, name
             continue

@@ -11,7 +11,7 @@ path: the state, the recurrent outputs y_{t-1} and the peepholes.
 
 import numpy as np
 
-from .cell import ROW, Trace, Weights
+from .cell import N_, R_, ROW, Z_, Trace, Weights
 from .squash import SQUASHES
 
 Array = np.ndarray
@@ -22,7 +22,7 @@ def backward(trace: Trace, weights: Weights, d_output: Array) -> Weights:
     """Gradients of a loss with respect to every weight, given d loss / d y_t.
 
     d_output (T, B, H) is the loss's derivative with respect to each step's cell output
-    (h_t for rnn). Returns a `Weights` of gradients with the weights' shapes; entries a
+    (h_t for rnn and gru). Returns a `Weights` of gradients with the weights' shapes; entries a
     variant does not use are zero. Mutates nothing.
     """
     return backward_with_inputs(trace, weights, d_output)[0]
@@ -33,14 +33,17 @@ def backward_with_inputs(trace: Trace, weights: Weights, d_output: Array,
     """As `backward`, and also d loss / d x (T, B, I), the error reaching the inputs."""
     if trace.scheduled:
         raise ValueError("backward needs computed gates; this trace followed a schedule")
+    d_rec = None  # d loss / d (W_h y_{t-1}) per row, where it differs from d net (gru)
     with np.errstate(over="ignore", invalid="ignore"):
         if trace.variant == "rnn":
             d_net = _rnn_net_grads(trace, weights, d_output)
+        elif trace.variant == "gru":
+            d_net, d_rec = _gru_net_grads(trace, weights, d_output)
         else:
             d_net = _cell_net_grads(trace, weights, d_output)
     T, B, _, H = d_net.shape
     d_x = (d_net.reshape(T * B, 4 * H) @ weights.w_x.reshape(4 * H, -1)).reshape(T, B, -1)
-    return _weight_grads(trace, d_net), d_x
+    return _weight_grads(trace, d_net, d_rec), d_x
 
 
 def _previous(values: Array, first: Array) -> Array:
@@ -103,19 +106,48 @@ def _rnn_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
     return d_net
 
 
-def _weight_grads(trace: Trace, d_net: Array) -> Weights:
-    """Sum d net over steps and sequences into the gradient of each weight."""
+def _gru_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Array, Array]:
+    """d loss / d net (T, B, 4, H) for gru (rows r, z, n), and d loss / d (W_h h_{t-1} +
+    b_h) per row: as d net for r and z, r * d net_n for n (the reset scales it)."""
+    squash = SQUASHES[trace.squash]
+    T, B, H = trace.output.shape
+    z, r, candidate = trace.update_gate, trace.reset_gate, trace.cell_input
+    h_prev = _previous(trace.output, trace.h0)
+    b_hn = np.zeros(H) if weights.b_h is None else weights.b_h[N_]
+    rec_n = h_prev @ weights.w_h[N_].T + b_hn  # W_hn h_{t-1} + b_hn, all steps at once
+    dn_dnet = squash.g_prime(trace.net[:, :, N_])
+    w_h_back = weights.w_h.reshape(4 * H, H)
+    d_net, d_rec = np.zeros((T, B, 4, H)), np.zeros((T, B, 4, H))
+    d_h_next = np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        d_h = d_output[t] + d_h_next
+        dn, dr = d_net[t], d_rec[t]
+        dn[:, N_] = d_h * z[t] * dn_dnet[t]
+        dn[:, Z_] = d_h * (candidate[t] - h_prev[t]) * z[t] * (1.0 - z[t])
+        dn[:, R_] = dn[:, N_] * rec_n[t] * r[t] * (1.0 - r[t])
+        dr[:, R_], dr[:, Z_], dr[:, N_] = dn[:, R_], dn[:, Z_], dn[:, N_] * r[t]
+        d_h_next = d_h * (1.0 - z[t]) + dr.reshape(B, 4 * H) @ w_h_back
+    return d_net, d_rec
+
+
+def _weight_grads(trace: Trace, d_net: Array, d_rec: Array | None = None) -> Weights:
+    """Sum d net over steps and sequences into the gradient of each weight; d_rec, where
+    given, is what reaches the recurrent terms W_h y_{t-1} (+ b_h) instead of d net."""
     T, B, _, H = d_net.shape
     flat = d_net.reshape(T * B, 4 * H)
+    rec = flat if d_rec is None else d_rec.reshape(T * B, 4 * H)
     x = trace.x.reshape(T * B, -1)
     y_prev = _previous(trace.output, trace.h0).reshape(T * B, H)
     d_w_x = (flat.T @ x).reshape(4, H, -1)
-    d_w_h = (flat.T @ y_prev).reshape(4, H, H)
+    d_w_h = (rec.T @ y_prev).reshape(4, H, H)
     d_b = flat.sum(axis=0).reshape(4, H)
+    d_b_h = np.zeros((4, H))
+    if trace.variant == "gru":
+        d_b_h[N_] = rec[:, N_ * H:(N_ + 1) * H].sum(axis=0)
     d_w_c = np.zeros((4, H))
     if trace.variant == "peephole":
         c_prev = _previous(trace.cell, trace.c0)
         d_w_c[I_] = np.einsum("tbh,tbh->h", d_net[:, :, I_], c_prev)
         d_w_c[F_] = np.einsum("tbh,tbh->h", d_net[:, :, F_], c_prev)
         d_w_c[O_] = np.einsum("tbh,tbh->h", d_net[:, :, O_], trace.cell)
-    return Weights(d_w_x, d_w_h, d_b, d_w_c)
+    return Weights(d_w_x, d_w_h, d_b, d_w_c, d_b_h)

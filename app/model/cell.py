@@ -6,9 +6,12 @@ Pure NumPy. Shapes: T steps, B sequences in a batch, I inputs per step, H cells.
     forget     c_t = w * f_t * c_{t-1} + i_t * g(z_t)       (Gers et al. 2000)
     peephole   forget, and i_t, f_t see c_{t-1}, o_t sees c_t
     rnn        h_t = act(w * h_{t-1} + W_x x_t + W_h h_{t-1} + b), act = h of the squash
+    gru        h_t = (1 - z_t) * h_{t-1} + z_t * g(W_x x_t + r_t * (W_h h_{t-1} + b_h) + b)
+               (Cho et al. 2014; z is how much is written, the opposite of PyTorch's z)
 
-w is the fixed self-loop weight (1.0 makes the constant error carousel). Every gate is
-sigmoid(W_x x_t + W_h y_{t-1} + b [+ w_c c]) unless a schedule gives its activations.
+w is the fixed self-loop weight (1.0 makes the constant error carousel; gru has none).
+Every gate is sigmoid(W_x x_t + W_h y_{t-1} + b [+ w_c c]) unless a schedule gives its
+activations. The variants themselves are declared in `variants`.
 """
 
 from dataclasses import dataclass
@@ -17,17 +20,13 @@ import numpy as np
 
 from . import one_cell
 from .squash import SQUASHES, Squash, sigmoid
+from .variants import GATES, GRU_ROWS, LSTM_ROWS, VARIANTS, gates_of, has_forget
 
-VARIANTS = ("lstm1997", "forget", "peephole", "rnn")
-GATES = ("input", "forget", "output")  # the units that may follow a schedule
-ROWS = ("input", "forget", "cell_input", "output")  # weight rows: PyTorch's i, f, g, o
-ROW = {name: k for k, name in enumerate(ROWS)}
+ROWS = tuple(LSTM_ROWS)  # the LSTM's weight rows: PyTorch's i, f, g, o
+ROW = LSTM_ROWS
+R_, Z_, N_ = GRU_ROWS.values()  # the GRU's rows: PyTorch's r, z, n
 Array = np.ndarray
-
-
-def gates_of(variant: str) -> tuple[str, ...]:
-    """The gates a variant has: none for rnn, no forget gate for lstm1997."""
-    return {"lstm1997": ("input", "output"), "rnn": ()}.get(variant, GATES)
+__all__ = ["GATES", "ROW", "ROWS", "VARIANTS", "Trace", "Weights", "gates_of", "has_forget", "run"]
 
 
 @dataclass(frozen=True)
@@ -36,31 +35,36 @@ class Weights:
 
     w_x (4, H, I) from the inputs, w_h (4, H, H) from the previous outputs y_{t-1},
     b (4, H) biases, w_c (4, H) diagonal peephole weights (used by `peephole` only;
-    the cell_input row is unused). `rnn` uses the cell_input row only.
+    the cell_input row is unused). `rnn` uses the cell_input row only. `gru` reads rows
+    r, z, n (`GRU_ROWS`) and b_h (4, H), whose n row is the recurrent bias inside the
+    reset (PyTorch's b_hn); None reads as zeros.
     """
 
     w_x: Array
     w_h: Array
     b: Array
     w_c: Array
+    b_h: Array | None = None
 
     @classmethod
     def zeros(cls, inputs: int, cells: int) -> "Weights":
         return cls(
             np.zeros((4, cells, inputs)), np.zeros((4, cells, cells)),
-            np.zeros((4, cells)), np.zeros((4, cells)),
+            np.zeros((4, cells)), np.zeros((4, cells)), np.zeros((4, cells)),
         )
 
     @classmethod
     def scalar(cls, rows: dict[str, dict[str, float]]) -> "Weights":
-        """One cell, one input, from {row: {"wx", "wh", "b", "wc"}}; missing entries are 0."""
+        """One cell, one input, from {row: {"wx", "wh", "b", "wc", "bh"}}; rows named as in
+        LSTM_ROWS or GRU_ROWS; missing entries are 0."""
         weights = cls.zeros(1, 1)
         for name, entries in rows.items():
-            k = ROW[name]
+            k = {**LSTM_ROWS, **GRU_ROWS}[name]
             weights.w_x[k, 0, 0] = entries.get("wx", 0.0)
             weights.w_h[k, 0, 0] = entries.get("wh", 0.0)
             weights.b[k, 0] = entries.get("b", 0.0)
             weights.w_c[k, 0] = entries.get("wc", 0.0)
+            weights.b_h[k, 0] = entries.get("bh", 0.0)
         return weights
 
 
@@ -70,8 +74,10 @@ class Trace:
 
     Gates a variant lacks are None; lstm1997 reports its forget_gate as the constant
     self-loop weight that multiplies the old state. For rnn, cell and output are both h_t
-    and cell_input is None. `net` (T, B, 4, H) holds the net inputs before squashing
-    (zeros for scheduled gates); `loop` is d c_t / d c_{t-1} along the self-loop.
+    and cell_input is None. For gru, cell and output are both h_t, cell_input is h~_t and
+    the LSTM gates are None. `net` (T, B, 4, H) holds the net inputs before squashing
+    (zeros for scheduled gates); `loop` is d c_t / d c_{t-1} along the self-loop (along
+    the carry path, 1 - z_t, for gru).
     """
 
     variant: str
@@ -89,6 +95,8 @@ class Trace:
     h0: Array  # (B, H)
     self_loop: float
     scheduled: frozenset[str]
+    update_gate: Array | None = None  # gru only
+    reset_gate: Array | None = None  # gru only
 
     def error_flow(self) -> Array:
         """(T, B, H): the factor by which an error at the last stored value is scaled on
@@ -130,7 +138,8 @@ def run(
     # The part of every net input that comes from this step's input: all steps at once.
     net_x = (x @ weights.w_x.transpose(2, 0, 1).reshape(-1, 4 * H)).reshape(T, B, 4, H)
     net_x += weights.b
-    path = _run_rnn if variant == "rnn" else _run_closed if setup.feedback() else _run_open
+    path = {"rnn": _run_rnn, "gru": _run_gru}.get(variant)
+    path = path or (_run_closed if setup.feedback() else _run_open)
     with np.errstate(over="ignore", invalid="ignore"):  # callers check for non-finite values
         return path(setup, x, net_x)
 
@@ -188,7 +197,7 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
     w_h = s.weights.w_h.transpose(2, 0, 1).reshape(H, 4 * H)
     peep = s.weights.w_c if s.variant == "peephole" else None
     has_forget = "forget" in gates_of(s.variant)
-    sched_i, sched_f, sched_o = (s.schedules.get(name) for name in GATES)
+    sched_i, sched_f, sched_o = (s.schedules.get(name) for name in ("input", "forget", "output"))
     constant_loop = np.full((B, H), s.self_loop)
     net = np.empty((T, B, 4, H))
     rows: list[tuple[Array, ...]] = []
@@ -225,7 +234,7 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
     w = s.weights
     run = one_cell.run_one(
         x.ravel().tolist(), w.w_x.ravel().tolist(), w.w_h.ravel().tolist(), w.b.ravel().tolist(),
-        w.w_c.ravel().tolist(), variant=s.variant, squash=s.squash.name, self_loop=s.self_loop,
+        w.w_c.ravel().tolist(), bh=0.0 if w.b_h is None else float(w.b_h[N_, 0]), variant=s.variant, squash=s.squash.name, self_loop=s.self_loop,
         schedules={name: a.ravel().tolist() for name, a in s.schedules.items()},
         c0=float(s.c0.ravel()[0]), h0=float(s.h0.ravel()[0]),
     )
@@ -239,6 +248,7 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
         output_gate=column(run.output_gate), cell_input=column(run.cell_input),
         cell=column(run.cell), output=column(run.output),
         net=np.array(run.net).T.reshape(T, 1, 4, 1), loop=column(run.loop),
+        update_gate=column(run.update_gate), reset_gate=column(run.reset_gate),
     )
 
 
@@ -259,6 +269,39 @@ def _run_rnn(s: _Setup, x: Array, net_x: Array) -> Trace:
     return s.trace(
         x, input_gate=None, forget_gate=None, output_gate=None, cell_input=None,
         cell=hidden, output=hidden, net=net, loop=loop,
+    )
+
+
+def _run_gru(s: _Setup, x: Array, net_x: Array) -> Trace:
+    """h_t = (1 - z) h_{t-1} + z g(net_n), net_n = W_x x + b + r (W_h h_{t-1} + b_h), stepped.
+    net holds r's, z's and n's net inputs (rows r, z, n; zeros for scheduled gates)."""
+    T, B, _, H = net_x.shape
+    w = s.weights
+    w_h = w.w_h[:3].transpose(2, 0, 1).reshape(H, 3 * H)
+    b_hn = np.zeros(H) if w.b_h is None else w.b_h[N_]
+    sched_z, sched_r = s.schedules.get("update"), s.schedules.get("reset")
+    net = np.zeros((T, B, 4, H))
+    rows: list[tuple[Array, ...]] = []
+    h = s.h0
+    for t in range(T):
+        rec = (h @ w_h).reshape(B, 3, H)  # W_h h_{t-1} for rows r, z, n
+        n = net[t]
+        n[:, :3] = net_x[t, :, :3]
+        n[:, R_] += rec[:, R_]
+        n[:, Z_] += rec[:, Z_]
+        r = sigmoid(n[:, R_]) if sched_r is None else sched_r[t]
+        z = sigmoid(n[:, Z_]) if sched_z is None else sched_z[t]
+        n[:, N_] += r * (rec[:, N_] + b_hn)
+        candidate = s.squash.g(n[:, N_])
+        h = (1.0 - z) * h + z * candidate
+        rows.append((z, r, candidate, h, 1.0 - z))
+    for name, k in (("update", Z_), ("reset", R_)):
+        if name in s.schedules:
+            net[:, :, k] = 0.0
+    z, r, candidate, h, loop = (np.broadcast_to(np.stack(c), (T, B, H)).copy() for c in zip(*rows))
+    return s.trace(
+        x, input_gate=None, forget_gate=None, output_gate=None, cell_input=candidate,
+        cell=h, output=h, net=net, loop=loop, update_gate=z, reset_gate=r,
     )
 
 

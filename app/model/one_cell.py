@@ -11,13 +11,15 @@ from typing import NamedTuple, Sequence
 from .squash import SCALAR, sigmoid_float
 
 I, F, G, O = range(4)  # weight rows, in PyTorch's order: input, forget, cell input, output
+R, Z, N = range(3)  # the GRU's weight rows, in PyTorch's order: reset, update, candidate
 
 
 class OneCellRun(NamedTuple):
     """Every step's values as lists of T floats. Gates the variant lacks are None (the
-    1997 cell reports its forget gate as the constant self-loop weight); for rnn, cell and
-    output are both h_t. `net` holds the four net inputs, one list of T each, rows in
-    weight order (0 where a gate was scheduled); `loop` is d c_t / d c_{t-1} along the self-loop."""
+    1997 cell reports its forget gate as the constant self-loop weight); for rnn and gru,
+    cell and output are both h_t (gru: cell_input is h~_t). `net` holds the four net
+    inputs, one list of T each, rows in weight order (0 where a gate was scheduled); `loop`
+    is d c_t / d c_{t-1} along the self-loop (gru: 1 - z_t, along the carry path)."""
 
     input_gate: list[float] | None
     forget_gate: list[float] | None
@@ -27,6 +29,8 @@ class OneCellRun(NamedTuple):
     output: list[float]
     net: list[list[float]]
     loop: list[float]
+    update_gate: list[float] | None = None
+    reset_gate: list[float] | None = None
 
     def error_flow(self) -> list[float]:
         """The factor by which an error at the last stored value is scaled on reaching
@@ -46,6 +50,7 @@ def run_one(
     b: Sequence[float],
     w_c: Sequence[float],
     *,
+    bh: float = 0.0,
     variant: str = "lstm1997",
     squash: str = "identity",
     self_loop: float = 1.0,
@@ -54,11 +59,14 @@ def run_one(
     h0: float = 0.0,
 ) -> OneCellRun:
     """Step one cell along `tape`. w_x, w_h, b, w_c hold four weights each, rows in the
-    order input, forget, cell input, output (w_c: peepholes, `peephole` only).
+    order input, forget, cell input, output (w_c: peepholes, `peephole` only); for gru
+    rows reset, update, candidate, and bh the recurrent bias inside the reset.
     `schedules` maps a gate to one activation per step; those gates ignore their weights."""
     if variant == "rnn":
         return _run_rnn(tape, w_x[G], w_h[G], b[G], squash, self_loop, h0)
     schedules = schedules or {}
+    if variant == "gru":
+        return _run_gru(tape, w_x, w_h, b, bh, squash, schedules, h0)
     has_forget = variant != "lstm1997"
     sched_i, sched_f, sched_o = schedules.get("input"), schedules.get("forget"), schedules.get("output")
     g, h, _ = SCALAR[squash]
@@ -105,3 +113,25 @@ def _run_rnn(tape, wx, wh, b, squash, self_loop, h0) -> OneCellRun:
         loops.append(self_loop * act_prime(n))
     zeros = [0.0] * len(nets)
     return OneCellRun(None, None, None, None, hidden, hidden, [zeros, zeros, nets, zeros], loops)
+
+
+def _run_gru(tape, w_x, w_h, b, bh, squash, schedules, h0) -> OneCellRun:
+    """h_t = (1 - z) h_{t-1} + z g(x wx_n + b_n + r (h_{t-1} wh_n + bh)); z, r computed
+    as sigmoid(x wx + b + h_{t-1} wh) unless scheduled."""
+    g = SCALAR[squash][0]
+    sched_z, sched_r = schedules.get("update"), schedules.get("reset")
+    (wx_r, wx_z, wx_n, _), (wh_r, wh_z, wh_n, _), (b_r, b_z, b_n, _) = w_x, w_h, b
+    h = h0
+    rows = []
+    for t, x in enumerate(tape):
+        n_r, n_z = x * wx_r + b_r + h * wh_r, x * wx_z + b_z + h * wh_z
+        r = sigmoid_float(n_r) if sched_r is None else sched_r[t]
+        z = sigmoid_float(n_z) if sched_z is None else sched_z[t]
+        n_n = x * wx_n + b_n + r * (h * wh_n + bh)
+        candidate = g(n_n)
+        h = (1.0 - z) * h + z * candidate
+        rows.append((z, r, candidate, h, 1.0 - z, n_r, n_z, n_n))
+    z, r, candidate, hidden, loop, n_r, n_z, n_n = map(list, zip(*rows)) if rows else [[]] * 8
+    zeros = [0.0] * len(tape)
+    nets = [zeros if "reset" in schedules else n_r, zeros if "update" in schedules else n_z, n_n, zeros]
+    return OneCellRun(None, None, None, candidate, hidden, hidden, nets, loop, z, r)
