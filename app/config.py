@@ -49,6 +49,7 @@ TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.01},
                     "sgd": {"first-symbol": 1.0, "adding": 0.5}}
 TRAIN_GATE_BIAS = {"clear": -9.0, "recurrent": -1.0}  # input and output gates' first bias
 TRAIN_OPTIMIZERS = ("adam", "sgd")
+TRAIN_HISTORY_POINTS = 400  # progress points a job keeps for a page that (re)connects
 TRAIN_MAX_JOBS = 2  # training jobs at once: one per core of a 2-core laptop
 TRAIN_KEEP_SECONDS, TRAIN_KEEP_JOBS = 600, 32  # how long / how many finished jobs stay readable
 

@@ -129,7 +129,7 @@ def test_cli_json_prints_one_object(capsys):
 
 
 @pytest.mark.parametrize("args,flag", [
-    (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "gru"], "--model"),
+    (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "lstm2000"], "--model"),
     (["--task", "reber"], "--task"), (["--budget", "-5"], "--budget"),
     (["--task", "adding", "--lag", "1"], "--lag"), (["--lags", "10,x"], "--lags")])
 def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):
@@ -140,7 +140,8 @@ def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):
 
 
 @pytest.mark.parametrize("task,model", [(FirstSymbol(4), "peephole"), (FirstSymbol(3), "rnn"),
-                                        (Adding(6), "forget")])
+                                        (Adding(6), "forget"), (FirstSymbol(3), "gru"),
+                                        (Adding(5), "gru")])
 def test_network_gradients_match_central_differences(task, model):
     """The whole network (symbol table or input weights, cells, read-out) against
     central differences of its cross-entropy."""
@@ -191,3 +192,27 @@ def test_the_rnn_demo_has_no_gates():
     result, net = train(TrainConfig(task="first-symbol", lag=5, model="rnn", seed=0, budget=2000))
     steps = demo(net, FirstSymbol(5), seed=0)["steps"]
     assert len(steps) == 5 and all(s["input_gate"] is None for s in steps)
+
+
+@pytest.mark.parametrize("model", ["lstm1997", "forget"])
+def test_the_open_cell_fast_path_computes_what_the_network_computes(model):
+    """Without recurrent connections the trainer skips the step loop (open_cells); it must
+    give the general path's read-out and gradients (model.run and backprop, themselves
+    checked against central differences above) on a batch of mixed sequences."""
+    from app.train import open_cells
+    from app.train.network import Network
+
+    task = FirstSymbol(9)
+    rng = np.random.default_rng(3)
+    net = Network.create(rng, model, "logistic", task.inputs, 3, task.outputs, symbols=True,
+                         recurrent=False, init=0.8, gate_bias=-1.0)
+    assert open_cells.applies(net)
+    batch = task.batch(rng, 7)
+    trace, out = net.forward(batch)
+    cache, fast_out = open_cells.forward(net, batch.symbols)
+    np.testing.assert_allclose(fast_out, out, rtol=0, atol=1e-15)
+    general = net.gradients(trace, out, batch.target, batch)
+    fast = open_cells.gradients(net, cache, fast_out, batch.target)
+    assert len(fast) == len(general) == len(net.params)
+    for g, f in zip(general, fast):
+        np.testing.assert_allclose(f, g, rtol=1e-12, atol=1e-15)

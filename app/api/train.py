@@ -15,6 +15,7 @@ from .. import config as cfg
 from ..errors import FieldError
 from ..schemas import ErrorResponse
 from ..train.jobs import Busy, Job, JobManager
+from ..train.tasks import make_task
 
 jobs = JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
@@ -37,7 +38,7 @@ class TrainRequest(BaseModel):
         description="`first-symbol`: the paper's Exp. 2a, remember the first of `lag` "
                     "symbols; `adding`: the 1997 adding problem with minimal length `lag`.")
     lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX)] = cfg.TRAIN_LAG_DEFAULT
-    model: Literal["lstm1997", "forget", "peephole", "rnn"] = "lstm1997"
+    model: Literal[cfg.TRAIN_MODELS] = "lstm1997"
     seed: Annotated[int, Field(ge=0, le=cfg.TRAIN_SEED_MAX)] = 0
     budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
         Field(None, description="Training sequences before giving up; default "
@@ -49,8 +50,14 @@ class JSONBytes(Response):
 
 
 def _json(job: Job, status_code: int = 200) -> Response:
-    return JSONBytes(orjson.dumps(job.summary(), option=orjson.OPT_SERIALIZE_NUMPY),
+    return JSONBytes(orjson.dumps({**job.summary(), "guess": _guess(job)},
+                                  option=orjson.OPT_SERIALIZE_NUMPY),
                      status_code=status_code)
+
+
+def _guess(job: Job) -> dict | None:
+    """Loss and share right that a network with no memory can reach on this job's task."""
+    return make_task(job.config["task"], job.config["lag"]).guess
 
 
 def _job(job_id: str) -> Job:
@@ -95,7 +102,8 @@ async def cancel(job_id: str) -> Response:
 @router.get("/{job_id}/events", responses=ERRORS,
             response_class=StreamingResponse)
 async def events(job_id: str, request: Request) -> StreamingResponse:
-    """Server-sent events: `progress` now and as training goes on, then one `done`."""
+    """Server-sent events: `history` (the curve so far), `progress` now and as training
+    goes on, then one `done`."""
     job = _job(job_id)
     return StreamingResponse(_stream(job, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -109,6 +117,8 @@ NO_PROGRESS = {"sequences": 0, "loss": None, "error": None, "solved_fraction": 0
 
 
 async def _stream(job: Job, request: Request):
+    # First the whole curve so far: a page that reconnects, or a second page, draws it all.
+    yield _event("history", {"points": job.history, "guess": _guess(job)})
     if not job.done:
         seen = job.version
         yield _event("progress", job.progress or NO_PROGRESS)

@@ -23,8 +23,9 @@ from .tasks import make_task
 
 
 # The cells store their input unsquashed (as the 1997 cell in the paper's Exp. 2a); with a
-# bounded g and h they saturate early ("abuse") and stall. The plain RNN uses tanh.
-DEFAULT_SQUASH = {"rnn": "tanh"}
+# bounded g and h they saturate early ("abuse") and stall. The plain RNN and the GRU's
+# candidate use tanh, as PyTorch's.
+DEFAULT_SQUASH = {"rnn": "tanh", "gru": "tanh"}
 
 
 def _one_clear_cell(task: str, model: str) -> bool:
