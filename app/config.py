@@ -45,7 +45,7 @@ TRAIN_WINDOW_MAX = 100_000
 # Sequences per update: online (1, as the paper) for the one clear cell, whose fast path
 # costs little per sequence; batches for recurrent networks, stepped in Python per step.
 TRAIN_BATCH_ONLINE, TRAIN_BATCH_RECURRENT = 1, 16
-TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.01},
+TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.03},
                     "sgd": {"first-symbol": 1.0, "adding": 0.5}}
 TRAIN_GATE_BIAS = {"clear": -9.0, "recurrent": -1.0}  # input and output gates' first bias
 TRAIN_OPTIMIZERS = ("adam", "sgd")

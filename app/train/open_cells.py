@@ -65,8 +65,15 @@ def forward(net: Network, symbols: Array) -> tuple[Cache, Array]:
     return Cache(symbols, n, i, f, z, cell, o_last, y_last), out
 
 
+def params(net: Network) -> list[Array]:
+    """The arrays this path trains, in the order `gradients` returns them: `net.params`
+    without the recurrent and peephole weights, which stay zero here (fewer arrays for
+    the optimiser to step on every sequence)."""
+    return [net.w_in, net.weights.b, net.w_out, net.b_out]
+
+
 def gradients(net: Network, cache: Cache, out: Array, target: Array) -> list[Array]:
-    """Gradients of the mean cross-entropy of the read-out, in `net.params` order."""
+    """Gradients of the mean cross-entropy of the read-out, in `params` order."""
     squash = SQUASHES[net.squash]
     B = len(out)
     d_net_out = (out - target) / B
@@ -95,6 +102,5 @@ def gradients(net: Network, cache: Cache, out: Array, target: Array) -> list[Arr
     index = cache.symbols.ravel()
     d_w_in = np.stack([np.bincount(index, flat[:, k], S) for k in range(flat.shape[1])],
                       axis=1).reshape(net.w_in.shape)
-    w = net.weights
-    return [d_w_in, np.zeros_like(w.w_h), d_net.sum(axis=(0, 1)), np.zeros_like(w.w_c),
-            cache.output_last.T @ d_net_out, d_net_out.sum(axis=0)]
+    return [d_w_in, d_net.sum(axis=(0, 1)), cache.output_last.T @ d_net_out,
+            d_net_out.sum(axis=0)]

@@ -130,8 +130,8 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     net = Network.create(rng, config.model, config.squash, task.inputs, config.cells,
                          task.outputs, symbols=task.symbolic, recurrent=config.recurrent,
                          gate_bias=config.gate_bias, init=config.init)
-    optimiser = _optimiser(config, net)
     fast = open_cells.applies(net)
+    optimiser = _optimiser(config, open_cells.params(net) if fast else net.params)
     judge = Judge(criterion)
     start = time.perf_counter()
     seen = 0
@@ -207,10 +207,10 @@ class _SGD:
             p -= self.lr * g
 
 
-def _optimiser(config: TrainConfig, net: Network):
+def _optimiser(config: TrainConfig, params: list[np.ndarray]):
     if config.optimizer == "sgd":
-        return _SGD(net.params, config.lr)
-    return Adam(net.params, lr=config.lr)
+        return _SGD(params, config.lr)
+    return Adam(params, lr=config.lr)
 
 
 def _clip(grads: list[np.ndarray], limit: float) -> None:
