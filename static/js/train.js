@@ -140,8 +140,7 @@ export class TrainPanel {
     clear(svg);
     const { left, right, top, bottom } = CURVE;
     const points = this.progress;
-    const last = points.length ? points[points.length - 1].sequences : 1;
-    const span = Math.max(this.run?.budget ?? 0, this.result?.sequences ?? 0, last, 1);
+    const span = this.curveSpan();
     const x = (n) => left + (n / span) * (right - left);
     const y = (v) => bottom - Math.min(Math.max(v, 0), 1) * (bottom - top);
     el("path", { class: "axis", d: `M${left} ${top}V${bottom}H${right}` }, svg);
@@ -154,6 +153,16 @@ export class TrainPanel {
     el("path", { class: "series error-line", d: path("error") }, svg);
   }
 
+  /** Sequences the x axis spans: the run so far with room to grow (a run solved in 11,000
+   * of a 200,000 budget would otherwise crowd into the first twentieth of the chart). */
+  curveSpan() {
+    const last = this.progress.length ? this.progress[this.progress.length - 1].sequences : 0;
+    const end = Math.max(this.result?.sequences ?? 0, last);
+    if (this.result) return Math.max(end, 1);
+    const budget = this.run?.budget ?? Infinity;
+    return Math.max(1, Math.min(budget, Math.ceil((end * 1.25 + 1000) / 1000) * 1000));
+  }
+
   /** A network with no memory at all: a dotted line at the share right it can reach. */
   drawGuess(svg, y) {
     if (!this.guess) return;
@@ -161,7 +170,7 @@ export class TrainPanel {
     const level = y(this.guess.solved_fraction);
     el("path", { class: "guess-line", d: `M${left} ${level}H${right}` }, svg);
     const text = t("train.guess", { percent: pct(this.guess.solved_fraction), loss: fmt(this.guess.loss) });
-    el("text", { class: "curve-tick guess-label", x: left + 8, y: level - 8, text }, svg);
+    el("text", { class: "curve-tick guess-label", x: right - 8, y: level - 8, "text-anchor": "end", text }, svg);
   }
 
   // ---- the learned cell on a test sequence ----------------------------------------------
