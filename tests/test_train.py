@@ -123,9 +123,11 @@ def test_demo_of_rnn_and_adding():
 def test_cli_json_prints_one_object(capsys):
     assert cli_main(["train", "--lag", "5", "--json", "--budget", "20000"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert {"task", "lag", "model", "seed", "solved", "sequences", "seconds",
-            "final_error"} <= set(result)
+    assert {"task", "lag", "model", "seed", "solved", "sequences", "sequences_to_solve",
+            "seconds", "final_error", "window", "tolerance"} <= set(result)
     assert result["task"] == "first-symbol" and result["lag"] == 5 and result["solved"] is True
+    assert (result["window"], result["tolerance"]) == (10_000, 0.25)  # the paper's criterion
+    assert result["sequences"] == result["sequences_to_solve"] + 10_000
 
 
 @pytest.mark.parametrize("args,flag", [
