@@ -2,6 +2,7 @@
 sliders and the API can never disagree. The page reads `page_config()` via the template."""
 
 from .model import SQUASHES, VARIANTS
+from .model.variants import GATES, declaration
 
 TAPE_MIN_STEPS = 1
 TAPE_MAX_STEPS = 1000  # the paper's longest lag
@@ -11,6 +12,9 @@ TAPE_VALUE_STEP = 0.1
 
 GATE_MIN, GATE_MAX, GATE_STEP = 0.0, 1.0, 0.01
 GATE_KEY_STEP, GATE_FINE_STEP, GATE_COARSE_STEP = 0.05, 0.01, 0.25  # arrow, Shift+arrow, Page
+# A gate's value before anything sets it: input and output closed, forget keeping, the
+# GRU keeping (update 0) with its recurrent input let through (reset 1).
+GATE_DEFAULT = {"input": 0.0, "forget": 1.0, "output": 0.0, "update": 0.0, "reset": 1.0}
 
 SELF_LOOP_MIN, SELF_LOOP_MAX, SELF_LOOP_STEP = 0.0, 1.5, 0.01
 SELF_LOOP_DEFAULT = 1.0  # the constant error carousel
@@ -25,7 +29,7 @@ SQUASH_DEFAULT = "identity"
 # Controls a teacher link can hide: each matches a data-control="..." in the page.
 HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "variant", "squash",
                      "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher",
-                     "train")
+                     "train", "update", "reset")
 
 # The training lab: the lag (or adding-problem length) a user may ask for, and seeds.
 TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
@@ -65,11 +69,15 @@ def page_config() -> dict:
                  "default": list(DEFAULT_TAPE)},
         "gate": {"min": GATE_MIN, "max": GATE_MAX, "step": GATE_STEP,
                  "key_step": GATE_KEY_STEP, "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
+        "gate_default": GATE_DEFAULT,
         "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
                       "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
         "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
+        "gates": list(GATES),
+        "variant": declaration(),  # gates, forget gate, peepholes, rows, self-loop of each
+        "menu_variants": [v for v in VARIANTS if v != "rnn"],  # the plain RNN runs beside the cell
         "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
-        "hideable": list(HIDEABLE_CONTROLS),
+        "hideable": list(HIDEABLE_CONTROLS), "weight_limit": WEIGHT_LIMIT,
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
                   "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
     }

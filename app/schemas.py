@@ -5,6 +5,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import config as cfg
+from .model.variants import SQUASH_NAMES, VARIANTS
 
 # Strict: numbers must be JSON numbers (no "0.5" strings, no booleans), finite, and no
 # field may appear that the schema does not name. Frozen: a request is a value.
@@ -21,8 +22,8 @@ def shared_default(model: type[BaseModel]):
     return Field(default_factory=lambda: instance, json_schema_extra={"default": instance.model_dump()})
 
 
-Variant = Literal["lstm1997", "forget", "peephole", "rnn"]
-SquashName = Literal["identity", "tanh", "paper", "logistic"]
+Variant = Literal[VARIANTS]  # declared once, in app/model/variants.py
+SquashName = Literal[SQUASH_NAMES]
 GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
 TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
 StateValue = Annotated[float, Field(ge=-cfg.STATE_LIMIT, le=cfg.STATE_LIMIT)]
@@ -35,11 +36,13 @@ SelfLoop = Annotated[float, Field(
                 "`rnn`). 1.0 is the constant error carousel; below 1 the memory leaks.")]
 VariantField = Annotated[Variant, Field(
     cfg.VARIANT_DEFAULT, description="`lstm1997`: input and output gates only; `forget`: "
-    "adds the forget gate (2000); `peephole`: gates also see the state; `rnn`: no gates.")]
+    "adds the forget gate (2000); `peephole`: gates also see the state; `rnn`: no gates; "
+    "`gru`: update and reset gates, h_t = (1 - z) h_{t-1} + z g(...), no self-loop.")]
 SquashField = Annotated[SquashName, Field(
     cfg.SQUASH_DEFAULT, description="Squashing of cell input g and output h: `identity` "
     "(the cell stores the tape's value itself), `tanh`, or the paper's `paper` "
-    "(g = 4 sigmoid - 2, h = 2 sigmoid - 1). For `rnn` it is the activation.")]
+    "(g = 4 sigmoid - 2, h = 2 sigmoid - 1). For `rnn` it is the activation; for `gru`, "
+    "g squashes the candidate h~.")]
 
 
 class GateWeights(BaseModel):
@@ -55,17 +58,22 @@ class GateWeights(BaseModel):
 
 class CellInputWeights(GateWeights):
     wx: WeightValue = Field(1.0, description="Weight from x_t; 1 stores the tape value.")
+    bh: WeightValue = Field(0.0, description="`gru` only: recurrent bias inside the reset, "
+                                             "h~ = g(wx x + b + r (wh h + bh)) (PyTorch's b_hn).")
 
 
 class Weights(BaseModel):
     """One object per gate and one for the cell input; rows i, f, g, o of PyTorch's
-    nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b)."""
+    nn.LSTMCell(1, 1) weight_ih (wx), weight_hh (wh) and bias_ih (b). For `gru`, rows
+    reset, update and cell are nn.GRUCell's r, z, n (see docs/api.md for the signs)."""
 
     model_config = STRICT
     input: GateWeights = shared_default(GateWeights)
     forget: GateWeights = shared_default(GateWeights)
     cell: CellInputWeights = shared_default(CellInputWeights)
     output: GateWeights = shared_default(GateWeights)
+    update: GateWeights = shared_default(GateWeights)
+    reset: GateWeights = shared_default(GateWeights)
 
 
 class Schedules(BaseModel):
@@ -76,6 +84,8 @@ class Schedules(BaseModel):
     input: Optional[Schedule] = None
     forget: Optional[Schedule] = None
     output: Optional[Schedule] = None
+    update: Optional[Schedule] = Field(None, description="`gru`: how much of h~ is written.")
+    reset: Optional[Schedule] = Field(None, description="`gru`: how much of h_{t-1} h~ sees.")
 
 
 class GateValues(BaseModel):
@@ -85,6 +95,8 @@ class GateValues(BaseModel):
     input: Optional[GateValue] = None
     forget: Optional[GateValue] = None
     output: Optional[GateValue] = None
+    update: Optional[GateValue] = None
+    reset: Optional[GateValue] = None
 
 
 class State(BaseModel):
@@ -129,9 +141,11 @@ class Step(BaseModel):
     forget_gate: Optional[float] = Field(
         description="For `lstm1997`, the self-loop weight that multiplies the old state.")
     output_gate: Optional[float]
-    cell_input: Optional[float] = Field(description="g(z_t); null for `rnn`.")
-    cell: float = Field(description="Stored value c_t (h_t for `rnn`).")
-    output: float = Field(description="Cell output y_t = o_t * h(c_t) (h_t for `rnn`).")
+    update_gate: Optional[float] = Field(None, description="`gru` only (absent otherwise): z_t.")
+    reset_gate: Optional[float] = Field(None, description="`gru` only (absent otherwise): r_t.")
+    cell_input: Optional[float] = Field(description="g(z_t); h~_t for `gru`; null for `rnn`.")
+    cell: float = Field(description="Stored value c_t (h_t for `rnn` and `gru`).")
+    output: float = Field(description="Cell output y_t = o_t * h(c_t) (h_t for `rnn` and `gru`).")
 
 
 class RunResponse(BaseModel):

@@ -51,3 +51,17 @@ def gru_step(x, h, wx, wh, b, bh, g=math.tanh, z=None, r=None):
         z = logistic(wx[1] * x + wh[1] * h + b[1])
     candidate = g(wx[2] * x + b[2] + r * (wh[2] * h + bh))
     return z, r, candidate, (1 - z) * h + z * candidate
+
+
+def scheduled_cell_step(x, c, i, f, o, w=1.0, g=lambda v: v, h=lambda v: v):
+    """A gated cell with every gate given and the default weights (cell input = x):
+    c_t = w f c_{t-1} + i g(x), y_t = o h(c_t). f = 1 for the 1997 cell."""
+    c = w * f * c + i * g(x)
+    return c, o * h(c)
+
+
+def rnn_step(x, h, w, wx, wh, b):
+    """Plain tanh RNN: h_t = tanh(w h_{t-1} + wx x + wh h_{t-1} + b); returns h_t and its
+    d h_t / d h_{t-1} along the self-loop, w (1 - h_t^2)."""
+    h = math.tanh(w * h + wx * x + wh * h + b)
+    return h, w * (1 - h * h)

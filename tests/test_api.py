@@ -119,7 +119,7 @@ BAD_BODIES = [
     ("gate below 0", '{"tape": [1], "gates": {"input": [-0.1]}}', "gates.input[0]"),
     ("gate NaN", '{"tape": [1], "gates": {"input": [NaN]}}', "gates.input[0]"),
     ("gate the variant lacks", '{"tape": [1], "gates": {"forget": [1]}}', "gates.forget"),
-    ("unknown variant", '{"tape": [1], "variant": "gru"}', "variant"),
+    ("unknown variant", '{"tape": [1], "variant": "transformer"}', "variant"),
     ("unknown squash", '{"tape": [1], "squash": "relu"}', "squash"),
     ("unknown field", '{"tape": [1], "colour": "red"}', "colour"),
     ("unknown gate", '{"tape": [1], "gates": {"remember": [1]}}', "gates.remember"),

@@ -13,7 +13,8 @@ from app.lessons import LessonError, load_all
 from app.lessons.loader import HERE
 from app.ui_strings import CODES
 
-ORDER = ["write", "hold", "read", "protect", "drift", "forget", "fading-echo", "constant-error"]
+ORDER = ["write", "hold", "read", "protect", "drift", "forget", "fading-echo", "constant-error",
+         "gru", "gate-reads-input", "two-time-scales", "road-to-attention"]
 
 
 def fmt(value: float) -> str:
@@ -33,8 +34,7 @@ def effective(lesson, gate: str) -> list[float]:
 
 def run(client, lesson, **change) -> dict:
     """The cell's run of a lesson, as the page asks for it."""
-    body = {"variant": lesson.variant, "squash": lesson.squash, "tape": lesson.tape,
-            "self_loop": lesson.self_loop, "gates": {g: effective(lesson, g) for g in lesson.gates}}
+    body = lesson.run_body()
     body.update(change)
     response = client.post("/api/run", json=body)
     assert response.status_code == 200, response.text
@@ -55,9 +55,9 @@ def column(answer: dict, name: str) -> list[float]:
 
 # ---- the files -------------------------------------------------------------------
 
-def test_eight_lessons_in_the_issue_order():
+def test_twelve_lessons_in_the_issues_order():
     assert list(lessons.LESSONS) == ORDER
-    assert [lesson.order for lesson in lessons.LESSONS.values()] == list(range(1, 9))
+    assert [lesson.order for lesson in lessons.LESSONS.values()] == list(range(1, 13))
 
 
 def test_every_lesson_has_every_text_in_every_language():
@@ -267,3 +267,70 @@ def test_8_constant_error(client):
     leaky = run(client, lesson, self_loop=0.9)["error_flow"]
     assert leaky == pytest.approx(flow, rel=1e-12)
     assert not math.isclose(leaky[0], 1.0)
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"-?\d+(?:\.\d+)?", text.replace("−", "-")))
+
+
+def test_9_gru_keeps_or_writes(client):
+    lesson = lessons.LESSONS["gru"]
+    answer = run(client, lesson)
+    h = column(answer, "cell")
+    assert column(answer, "output") == h  # no output gate: what it holds is its output
+    assert h[:4] == [0.7] * 4  # z = 0 holds, bit for bit
+    assert h[4:9] == [-0.6] * 5  # z = 1 overwrote
+    assert h[9] == pytest.approx(0.5 * -0.6 + 0.5 * 0.4) and fmt(h[9]) == "-0.1"
+    # The 1997 cell on the same tape shows 0 with its output gate shut.
+    lstm = run(client, lesson, variant="lstm1997", self_loop=1.0,
+               gates={"input": [1.0] + [0.0] * 11, "output": [0.0] * 12})
+    assert column(lstm, "output")[7] == 0.0
+
+
+def test_10_a_gate_that_reads_the_input_then_a_peephole(client):
+    lesson = lessons.LESSONS["gate-reads-input"]
+    assert lesson.computed == ["input"] and "input" not in lesson.gates
+    answer = run(client, lesson)
+    gate = column(answer, "input_gate")
+    assert [fmt(c) for c in column(answer, "cell")[:5]] == ["0.009", "0.893", "0.895", "0.895", "1.657"]
+    assert [round(g * 100) for g in gate[:5]] == [5, 98, 2, 0, 95]
+    assert all((g > 0.5) == (x > 0.5) for g, x in zip(gate, lesson.tape))  # opens on large values
+    last = lesson.steps[-1].text.en
+    peep = run(client, lesson, weights={"input": {"wx": 10.0, "b": -5.0, "wc": -4.0}})
+    assert f"{round(column(peep, 'input_gate')[4] * 100)}%" == "36%" and "36%" in last
+    assert fmt(column(peep, "cell")[-1]) == "1.606" and fmt(column(answer, "cell")[-1]) == "3.359"
+    assert {"1.606", "3.359", "-4"} <= numbers(last)
+    # With every gate scheduled, a peephole weight changes nothing.
+    scheduled = {**{g: lesson.effective(g) for g in lesson.gates}, "input": column(answer, "input_gate")}
+    flat = run(client, lesson, gates=scheduled, weights={"input": {"wc": -4.0}})
+    assert column(flat, "cell") == pytest.approx(column(answer, "cell"), rel=1e-15)
+
+
+def test_11_one_forget_gate_two_time_scales(client):
+    lesson = lessons.LESSONS["two-time-scales"]
+    cell = column(run(client, lesson), "cell")
+    assert fmt(cell[6]) == "0.531" and fmt(cell[7]) == "0.478" and fmt(cell[13]) == "0.254"
+    assert cell[6] > 0.5 > cell[7]  # half is gone between 6 and 7 forget steps
+    assert f"{math.log(2) / -math.log(0.9):.1f}" == "6.6" and "6.6" in lesson.summary.en
+    # f = 0.99: the first step below half, counted from the write, is 69 steps later.
+    n = 80
+    slow = column(run(client, lesson, tape=[1.0] + [0.0] * (n - 1),
+                      gates={"input": [1.0] + [0.0] * (n - 1), "forget": [0.99] * n, "output": [1.0] * n}), "cell")
+    assert next(t for t, c in enumerate(slow) if c < 0.5) == 69
+    assert "69" in numbers(lesson.steps[2].text.en)
+
+
+def test_12_the_road_to_attention_is_computed_by_the_model(client):
+    lesson = lessons.LESSONS["road-to-attention"]
+    rows = client.get("/api/lessons/road-to-attention?lang=en").json()["comparison"]
+    assert [(r["architecture"], r["steps"]) for r in rows] == [
+        ("rnn", 11), ("carousel", 11), ("bidirectional", 1), ("attention", 1)]
+    rnn_row = rows[0]
+    assert rnn_row["survives"] == pytest.approx(0.9 ** 11) and fmt(rnn_row["survives"]) == "0.314"
+    assert [r["survives"] for r in rows[1:]] == [1.0, 1.0, 1.0]
+    # The same as the model's runs: the RNN's error flow back to step 1, the cell's.
+    assert rnn(client, lesson)["error_flow"][0] == pytest.approx(rnn_row["survives"], rel=1e-12)
+    answer = run(client, lesson)
+    assert answer["error_flow"][0] == rows[1]["survives"]
+    assert column(answer, "output")[11] == 1.0
+    assert {"11", "0.314"} <= numbers(lesson.steps[0].text.en)

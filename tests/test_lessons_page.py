@@ -20,10 +20,7 @@ RAW_KEY = re.compile(rf"\b(?:{'|'.join(KEY_PREFIXES)})\.[a-z_-]+[a-z]\b")
 def answers(client, lesson_id: str) -> dict[int, float]:
     """The true answer to each of a lesson's questions, from the server's own run."""
     lesson = lessons.LESSONS[lesson_id]
-    gates = {g: lesson.effective(g) for g in lesson.gates}
-    body = {"variant": lesson.variant, "squash": lesson.squash, "tape": lesson.tape,
-            "self_loop": lesson.self_loop, "gates": gates}
-    steps = client.post("/api/run", json=body).json()["steps"]
+    steps = client.post("/api/run", json=lesson.run_body()).json()["steps"]
     return {s.at: steps[s.at - 1][s.predict.quantity] for s in lesson.steps if s.predict}
 
 
@@ -94,7 +91,31 @@ def constant_error_on_screen(page) -> None:
     expect(page.get_by_test_id("output-value")).to_have_text("1")
 
 
-ON_SCREEN = {"fading-echo": fading_echo_on_screen, "constant-error": constant_error_on_screen}
+def road_to_attention_on_screen(page) -> None:
+    """Lesson 12's table comes from the model (app/model/paths.py) through the lesson API."""
+    table = page.locator("#lesson-text .paths-table")
+    expect(table.locator("tbody tr")).to_have_count(4)
+    expect(table.locator("tr[data-architecture='rnn'] td")).to_have_text(["11", "0.314"])
+    expect(table.locator("tr[data-architecture='attention'] td")).to_have_text(["1", "1"])
+
+
+def gru_on_screen(page) -> None:
+    """Lesson 9 draws the GRU, not the LSTM cell, and has no output gate slider."""
+    expect(page.locator("#diagram .gru-drawing")).to_be_visible()
+    expect(page.get_by_label("Update gate", exact=True)).to_be_visible()
+    expect(page.get_by_label("Output gate", exact=True)).to_be_hidden()
+
+
+def gate_reads_input_on_screen(page) -> None:
+    """Lesson 10's input gate is computed, with its weights shown, and the peepholes act."""
+    expect(page.locator("#gate-input-computed")).to_be_checked()
+    expect(page.locator("#gate-input-weights [data-entry=wx]")).to_have_value("10")
+    expect(page.locator("#peephole-note")).to_contain_text("see the stored value")
+
+
+ON_SCREEN = {"fading-echo": fading_echo_on_screen, "constant-error": constant_error_on_screen,
+             "road-to-attention": road_to_attention_on_screen, "gru": gru_on_screen,
+             "gate-reads-input": gate_reads_input_on_screen}
 
 
 def test_lessons_dialog_lists_all_and_opens_one(page, live_server):
@@ -106,7 +127,7 @@ def test_lessons_dialog_lists_all_and_opens_one(page, live_server):
     page.get_by_role("button", name=re.compile("^5. Drift")).click()
     expect(page.locator("#lessons-dialog")).to_be_hidden()
     expect(page.locator("#lesson-title")).to_have_text("5. Drift")
-    expect(page.locator("#lesson-progress")).to_have_text("Lesson 5 of 8")
+    expect(page.locator("#lesson-progress")).to_have_text("Lesson 5 of 12")
     expect(page).to_have_url(re.compile("lesson=drift"))
     expect(page.get_by_test_id("tape-x-8")).to_have_text("0.6")
     page.get_by_role("button", name="Next lesson").click()
@@ -227,7 +248,7 @@ def test_switching_language_keeps_the_state(page, live_server):
     expect(page.locator("#lesson-title")).to_have_text("5. 漂移")
     expect(page.locator("#lesson-text")).to_contain_text("0.5 + 0.4 = 0.9")
     expect(page.locator("#predict-feedback")).to_have_text("答對了！第 5 步的值是 0.9。")
-    expect(page.locator("#lesson-progress")).to_have_text("第 5 課，共 8 課")
+    expect(page.locator("#lesson-progress")).to_have_text("第 5 課，共 12 課")
     expect(page.locator("#lesson-next")).to_be_enabled()
     expect(page.get_by_test_id("step-index")).to_have_text("5")
     assert page.locator(".tape-x").all_text_contents() == tape_before
@@ -284,7 +305,7 @@ def test_a_teacher_link_hides_what_it_says(page, live_server, browser):
             if name in hidden:
                 for k in range(controls.count()):
                     expect(controls.nth(k)).to_be_hidden()
-            elif name != "forget":  # lesson 3's 1997 cell has no forget gate
+            elif name not in ("forget", "update", "reset"):  # lesson 3's 1997 cell has none of these
                 outer = controls.first.evaluate(
                     "n => n.parentElement.closest('[data-control]')?.dataset.control ?? null")
                 if outer not in hidden:  # e.g. the self-loop slider sits inside the RNN panel

@@ -131,7 +131,7 @@ def test_cli_json_prints_one_object(capsys):
 
 
 @pytest.mark.parametrize("args,flag", [
-    (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "lstm2000"], "--model"),
+    (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "transformer"], "--model"),
     (["--task", "reber"], "--task"), (["--budget", "-5"], "--budget"),
     (["--task", "adding", "--lag", "1"], "--lag"), (["--lags", "10,x"], "--lags")])
 def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):

@@ -8,28 +8,31 @@ from math import isfinite
 import orjson
 
 from ..errors import FieldError
-from ..model.cell import ROWS, gates_of
 from ..model.one_cell import OneCellRun, run_one
+from ..model.variants import GATES, VARIANT, gates_of
 from ..schemas import RunRequest, StepRequest
 
-SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output"}
-DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0}
-                   for row in SCHEMA_ROW}
+SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output",
+              "update": "update", "reset": "reset"}  # request field -> model weight row
+DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0,
+                         **({"bh": 0.0} if row == "cell" else {})} for row in SCHEMA_ROW}
+FIELD = {model_row: field for field, model_row in SCHEMA_ROW.items()}
 
 
 def _used_weights(variant: str) -> dict[str, tuple[str, ...]]:
     """Which weight entries a variant reads; every other entry must keep its default."""
-    if variant == "rnn":
-        return {"cell": ("wx", "wh", "b")}
-    used = {row: ("wx", "wh", "b") for row in ("cell", *gates_of(variant))}
-    if variant == "peephole":
-        used.update({g: ("wx", "wh", "b", "wc") for g in gates_of(variant)})
+    v = VARIANT[variant]
+    used = {FIELD[row]: ("wx", "wh", "b") for row in v.rows}
+    if v.peepholes:
+        used.update({g: ("wx", "wh", "b", "wc") for g in v.gates})
+    if variant == "gru":
+        used["cell"] += ("bh",)
     return used
 
 
 def _schedules(req: RunRequest | StepRequest) -> dict:
     """The gates given a schedule (run) or a value (step), in field order."""
-    return {g: v for g in ("input", "forget", "output") if (v := getattr(req.gates, g)) is not None}
+    return {g: v for g in GATES if (v := getattr(req.gates, g)) is not None}
 
 
 def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
@@ -39,6 +42,8 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
             raise FieldError(f"gates.{gate}", f"the {req.variant} variant has no {gate} gate")
         if steps is not None and len(schedule) != steps:
             raise FieldError(f"gates.{gate}", f"has {len(schedule)} values; the tape has {steps}")
+    if not VARIANT[req.variant].self_loop and req.self_loop != 1.0:
+        raise FieldError("self_loop", f"is not used by the {req.variant} variant; leave it at 1")
     if "weights" not in req.model_fields_set:
         return  # the defaults, which every variant accepts
     used = _used_weights(req.variant)
@@ -51,15 +56,33 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
 
 
 def _weights(req: RunRequest | StepRequest) -> tuple[tuple[float, ...], ...]:
-    """w_x, w_h, b, w_c: four weights each, in the model's row order."""
+    """w_x, w_h, b, w_c: four weights each, in the variant's row order (unused rows 0)."""
     if "weights" not in req.model_fields_set:
         return _DEFAULT
-    rows = [getattr(req.weights, row) for row in SCHEMA_ROW]
+    order = _ORDER[req.variant]
+    rows = [getattr(req.weights, FIELD[row]) if row else _ZERO for row in order]
     return tuple(tuple(getattr(w, name) for w in rows) for name in ("wx", "wh", "b", "wc"))
 
 
-# Shared by every request, so immutable: tuples, not lists.
-_DEFAULT = tuple(tuple(DEFAULT_WEIGHTS[row][name] for row in SCHEMA_ROW) for name in ("wx", "wh", "b", "wc"))
+def _row_order(variant: str) -> tuple[str | None, ...]:
+    """The model row at each of the four weight positions, None where unused."""
+    rows = VARIANT[variant].rows
+    if variant == "rnn":
+        rows = {"input": 0, "forget": 1, "cell_input": 2, "output": 3}  # one used, others at defaults
+    at = {k: row for row, k in rows.items()}
+    return tuple(at.get(k) for k in range(4))
+
+
+class _Zero:
+    wx = wh = b = wc = 0.0
+
+
+_ZERO = _Zero()
+_ORDER = {variant: _row_order(variant) for variant in VARIANT}
+# Shared by every request, so immutable: tuples, not lists (the same for every variant:
+# the cell-input row is row 2 in each, and every other default weight is 0).
+_DEFAULT = tuple(tuple(DEFAULT_WEIGHTS[FIELD[row]][name] if row else 0.0 for row in _ORDER["forget"])
+                 for name in ("wx", "wh", "b", "wc"))
 
 
 def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
@@ -68,9 +91,18 @@ def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
     if not (all(map(isfinite, trace.cell)) and all(map(isfinite, trace.output))):
         t = next(t for t, (c, y) in enumerate(zip(trace.cell, trace.output))
                  if not (isfinite(c) and isfinite(y)))
+        if trace.update_gate is not None:  # gru: no self-loop; only weights can make h grow
+            raise FieldError("weights", f"the stored value overflowed at step {t + first_t}; "
+                             "use smaller weights", kind="overflow")
         raise FieldError("self_loop", f"the stored value overflowed at step {t + first_t}; "
                          "use a smaller self_loop or smaller weights", kind="overflow")
     # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
+    if trace.update_gate is not None:  # gru: h_t is both cell and output
+        return [{"t": t, "x": x + 0.0, "input_gate": None, "forget_gate": None, "output_gate": None,
+                 "update_gate": z + 0.0, "reset_gate": r + 0.0, "cell_input": n + 0.0, "cell": h + 0.0,
+                 "output": h + 0.0}
+                for t, x, z, r, n, h in zip(count(first_t), tape, trace.update_gate, trace.reset_gate,
+                                            trace.cell_input, trace.cell)]
     if trace.input_gate is None:  # rnn: no gates, no cell input; h_t is both cell and output
         return [{"t": t, "x": x + 0.0, "input_gate": None, "forget_gate": None, "output_gate": None,
                  "cell_input": None, "cell": h + 0.0, "output": h + 0.0}
@@ -82,7 +114,8 @@ def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
 
 
 def _run(req: RunRequest | StepRequest, tape: list[float], schedules: dict, c0: float, h0: float):
-    return run_one(tape, *_weights(req), variant=req.variant, squash=req.squash,
+    bh = req.weights.cell.bh if "weights" in req.model_fields_set else 0.0
+    return run_one(tape, *_weights(req), bh=bh, variant=req.variant, squash=req.squash,
                    self_loop=req.self_loop, schedules=schedules, c0=c0, h0=h0)
 
 
@@ -103,5 +136,3 @@ def step(req: StepRequest) -> bytes:
     trace = _run(req, [req.x], schedules, req.state.c, req.state.h)
     return orjson.dumps(_steps(trace, [req.x], req.t)[0])
 
-
-assert tuple(SCHEMA_ROW.values()) == ROWS

@@ -45,7 +45,9 @@ def resolve(lesson: Lesson, lang: str) -> ResolvedLesson:
     return ResolvedLesson(
         **summary(lesson, lang).model_dump(), lang=lang, variant=lesson.variant,
         squash=lesson.squash, self_loop=lesson.self_loop, rnn_self_loop=lesson.rnn_self_loop,
-        tape=lesson.tape, gates=lesson.gates, start_step=lesson.start_step, steps=steps,
+        tape=lesson.tape, gates=lesson.gates, computed=lesson.computed, weights=lesson.weights,
+        comparison=lesson.comparison.rows() if lesson.comparison else None,
+        start_step=lesson.start_step, steps=steps,
     )
 
 

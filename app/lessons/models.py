@@ -9,14 +9,17 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import config as cfg
-from ..model import SQUASHES
+from ..model import SQUASHES, VARIANT
 from ..model.cell import gates_of
+from ..model.paths import error_paths
 from ..ui_strings import CODES
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
 TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
 LoopValue = Annotated[float, Field(ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX)]
+WeightValue = Annotated[float, Field(ge=-cfg.WEIGHT_LIMIT, le=cfg.WEIGHT_LIMIT)]
+MenuVariant = Literal[tuple(cfg.page_config()["menu_variants"])]
 
 
 class Text(BaseModel):
@@ -48,6 +51,19 @@ class Predict(BaseModel):
     quantity: Literal["cell", "output"]
 
 
+class Comparison(BaseModel):
+    """A table the lesson shows, computed by the model (never typed into the lesson):
+    `paths` is model.paths.error_paths(steps, w)."""
+
+    model_config = STRICT
+    kind: Literal["paths"]
+    steps: int = Field(ge=1, le=cfg.TAPE_MAX_STEPS)
+    w: float = Field(ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX)
+
+    def rows(self) -> list[dict]:
+        return [p._asdict() for p in error_paths(self.steps, self.w)]
+
+
 class LessonStep(BaseModel):
     """The text shown from step `at` on (1-based), and maybe a question asked before it."""
 
@@ -69,12 +85,15 @@ class Lesson(BaseModel):
     order: int = Field(ge=1)
     title: Text
     summary: Text
-    variant: Literal["lstm1997", "forget", "peephole"]
+    variant: MenuVariant
     squash: str
     self_loop: LoopValue = cfg.SELF_LOOP_DEFAULT
     rnn_self_loop: LoopValue = cfg.RNN_SELF_LOOP_DEFAULT
     tape: list[TapeValue] = Field(min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS)
     gates: dict[str, list[Optional[GateValue]]]
+    computed: list[str] = []  # gates computed from `weights` instead of scheduled
+    weights: dict[str, dict[str, WeightValue]] = {}  # as /api/run's weights (rows -> entries)
+    comparison: Optional[Comparison] = None
     start_step: int = Field(1, ge=1)
     steps: list[LessonStep] = Field(min_length=1)
 
@@ -88,7 +107,9 @@ class Lesson(BaseModel):
     @model_validator(mode="after")
     def consistent(self) -> "Lesson":
         n = len(self.tape)
-        wanted = set(gates_of(self.variant))
+        if not set(self.computed) <= set(gates_of(self.variant)):
+            raise ValueError(f"computed gates must be among {list(gates_of(self.variant))}")
+        wanted = set(gates_of(self.variant)) - set(self.computed)
         if set(self.gates) != wanted:
             raise ValueError(f"gates must be exactly {sorted(wanted)} for {self.variant}, "
                              f"not {sorted(self.gates)}")
@@ -111,14 +132,24 @@ class Lesson(BaseModel):
         return self
 
     def effective(self, gate: str) -> list[float]:
-        """The schedule with nulls filled by the previous value (closed or keeping before
+        """The schedule with nulls filled by the previous value (the gate's default before
         the first value, as on the page)."""
-        carried = 1.0 if gate == "forget" else 0.0
+        carried = cfg.GATE_DEFAULT[gate]
         values = []
         for v in self.gates[gate]:
             carried = carried if v is None else v
             values.append(carried)
         return values
+
+    def run_body(self) -> dict:
+        """The /api/run body the page sends for this lesson's setup."""
+        body = {"variant": self.variant, "squash": self.squash, "tape": self.tape,
+                "gates": {g: self.effective(g) for g in self.gates}}
+        if VARIANT[self.variant].self_loop:
+            body["self_loop"] = self.self_loop
+        if self.weights:
+            body["weights"] = self.weights
+        return body
 
 
 class LessonSummary(BaseModel):
@@ -150,5 +181,8 @@ class ResolvedLesson(LessonSummary):
     rnn_self_loop: float
     tape: list[float]
     gates: dict[str, list[Optional[float]]]
+    computed: list[str] = []
+    weights: dict[str, dict[str, float]] = {}
+    comparison: Optional[list[dict]] = None  # rows {architecture, steps, survives}
     start_step: int
     steps: list[ResolvedStep]

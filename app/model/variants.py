@@ -19,6 +19,7 @@ class Variant:
     has_forget: bool  # a forget gate multiplies the old stored value
     peepholes: bool  # gates also see the stored value (weights w_c)
     rows: dict[str, int]  # weight row -> index into the Weights arrays
+    self_loop: bool = True  # reads the fixed self-loop weight w
 
 
 LSTM_ROWS = {"input": 0, "forget": 1, "cell_input": 2, "output": 3}  # nn.LSTMCell i, f, g, o
@@ -30,12 +31,12 @@ VARIANT = {
         Variant("forget", ("input", "forget", "output"), True, False, LSTM_ROWS),
         Variant("peephole", ("input", "forget", "output"), True, True, LSTM_ROWS),
         Variant("rnn", (), False, False, {"cell_input": 2}),
-        Variant("gru", ("update", "reset"), False, False, GRU_ROWS),
+        Variant("gru", ("update", "reset"), False, False, GRU_ROWS, self_loop=False),
     )
 }
 VARIANTS = tuple(VARIANT)  # names, in menu order
-# Every gate name any variant has, each once, in display order.
-GATES = tuple(dict.fromkeys(g for v in VARIANT.values() for g in v.gates))
+GATES = ("input", "forget", "output", "update", "reset")  # every variant's gates, in display order
+assert set(GATES) == {g for v in VARIANT.values() for g in v.gates}
 SQUASH_NAMES = tuple(SQUASHES)
 
 
@@ -51,4 +52,4 @@ def has_forget(variant: str) -> bool:
 def declaration() -> dict:
     """The variants as plain JSON-able values, for the page."""
     return {name: {"gates": list(v.gates), "has_forget": v.has_forget, "peepholes": v.peepholes,
-                   "rows": list(v.rows)} for name, v in VARIANT.items()}
+                   "rows": list(v.rows), "self_loop": v.self_loop} for name, v in VARIANT.items()}

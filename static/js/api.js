@@ -2,13 +2,35 @@
 // answer is ever delivered (older requests are aborted or dropped), and a lost server
 // is retried with back-off while the page keeps what it shows.
 import { runLocally } from "./cell.js";
-import { gatesOf } from "./config.js";
-import { effectiveSchedule } from "./state.js";
+import { CONFIG, gatesOf } from "./config.js";
+import { computedGates, defaultWeights, effectiveSchedule, entriesOf } from "./state.js";
 
 export function cellRunBody(state) {
   const gates = {};
-  for (const gate of gatesOf(state.variant)) gates[gate] = effectiveSchedule(state, gate);
-  return { variant: state.variant, squash: state.squash, tape: state.tape, gates, self_loop: state.selfLoop };
+  const computed = computedGates(state);
+  for (const gate of gatesOf(state.variant)) if (!computed.includes(gate)) gates[gate] = effectiveSchedule(state, gate);
+  const body = { variant: state.variant, squash: state.squash, tape: state.tape, gates };
+  if (CONFIG.variant[state.variant].self_loop) body.self_loop = state.selfLoop;
+  const weights = usedWeights(state, computed);
+  if (weights) body.weights = weights;
+  return body;
+}
+
+const DEFAULT_WEIGHTS = defaultWeights();
+
+/** The weights the server reads for this state, only those away from their defaults:
+ *  the computed gates' (wc with peepholes) and the cell input's (bh for the GRU). */
+function usedWeights(state, computed) {
+  const declared = CONFIG.variant[state.variant];
+  const used = (row, e) => (row === "cell" ? e !== "bh" || state.variant === "gru" : e !== "wc" || declared.peepholes);
+  const weights = {};
+  for (const row of [...computed, "cell"]) {
+    for (const e of entriesOf(row)) {
+      const v = state.weights[row][e];
+      if (used(row, e) && v !== DEFAULT_WEIGHTS[row][e]) (weights[row] ??= {})[e] = v;
+    }
+  }
+  return Object.keys(weights).length ? weights : null;
 }
 
 export function rnnRunBody(state) {

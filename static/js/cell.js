@@ -1,9 +1,10 @@
 // The page's own copy of the one-cell run it asks the server for, so a slider drag is
-// drawn at once instead of after a network round trip. It covers the page's requests
-// only (every gate scheduled, default weights, or the plain RNN) and follows
-// app/model/one_cell.py operation for operation; the server's answer still arrives,
-// confirms it and is what stays on screen. A browser test compares the two.
-import { CONFIG, gatesOf } from "./config.js";
+// drawn at once instead of after a network round trip. It covers every body the page
+// sends (any variant, scheduled or computed gates, weights, peepholes, the GRU) with the
+// equations of app/model/one_cell.py; the server's answer still arrives, confirms it and
+// is what stays on screen. Both are checked against tests/golden/cells.json (made from
+// the tests' independent reference), and a browser test compares the two over random bodies.
+import { CONFIG } from "./config.js";
 
 const sigmoid = (v) => 0.5 * Math.tanh(0.5 * v) + 0.5;
 const same = (v) => v;
@@ -21,52 +22,91 @@ const SQUASH = {
   logistic: [sigmoid, same, one],
 };
 
-/**
- * The answer POST /api/run gives for `body`, or null for a body this copy does not
- * cover (weights, a computed gate, a non-finite value on the way).
- */
-export function runLocally(body) {
-  const { variant = "lstm1997", squash = "identity", tape, gates = {}, self_loop: w = 1.0 } = body;
-  const names = gatesOf(variant);
-  const functions = SQUASH[squash];
-  if (!CONFIG.variants.includes(variant) || !functions || body.weights || body.c0 || body.h0) return null;
-  if (names.some((gate) => !gates[gate] || gates[gate].length !== tape.length)) return null;
-  const run = variant === "rnn"
-    ? rnnSteps(tape, w, functions)
-    : cellSteps(tape, w, gates, variant, functions);
-  if (!run.steps.every((s) => Number.isFinite(s.cell) && Number.isFinite(s.output))) return null;
-  return { variant, squash, steps: run.steps, error_flow: errorFlow(run.loops) };
+const ENTRIES = ["wx", "wh", "b", "wc", "bh"];
+const ROWS = ["input", "forget", "cell", "output", "update", "reset"];
+
+/** Every weight row with the API's defaults filled in (cell wx = 1, all else 0). */
+export function fullWeights(weights = {}) {
+  return Object.fromEntries(ROWS.map((row) => [row, Object.fromEntries(ENTRIES.map((name) =>
+    [name, weights[row]?.[name] ?? (row === "cell" && name === "wx" ? 1.0 : 0.0)]))]));
 }
 
-// The default weights: the cell input's net is x * 1 + 0, every other weight is 0.
-function cellSteps(tape, w, gates, variant, [g, h]) {
-  const hasForget = variant !== "lstm1997";
+/**
+ * The answer POST /api/run gives for `body`, or null for a body this copy does not
+ * cover (an unknown name, a wrong length, a non-finite value on the way).
+ */
+export function runLocally(body) {
+  const { variant = CONFIG.variant_default, squash = CONFIG.squash_default, tape, gates = {},
+    self_loop: w = 1.0, c0 = 0.0, h0 = 0.0 } = body;
+  const declared = CONFIG.variant[variant];
+  const functions = SQUASH[squash];
+  if (!declared || !functions || !Array.isArray(tape) || !(w >= CONFIG.self_loop.min && w <= CONFIG.self_loop.max)) {
+    return null;
+  }
+  if (Object.entries(gates).some(([g, s]) => !declared.gates.includes(g) || s.length !== tape.length)) return null;
+  const weights = fullWeights(body.weights);
+  const run = { rnn: rnnSteps, gru: gruSteps }[variant] ?? cellSteps;
+  const { steps, loops } = run({ tape, w, gates, weights, declared, functions, c0, h0 });
+  if (!steps.every((s) => Number.isFinite(s.cell) && Number.isFinite(s.output))) return null;
+  return { variant, squash, steps, error_flow: errorFlow(loops) };
+}
+
+// The LSTM variants: gates computed from weights unless scheduled, as in one_cell.run_one.
+function cellSteps({ tape, w, gates, weights: W, declared, functions: [g, h], c0, h0 }) {
+  const { input: I, forget: F, cell: G, output: O } = W;
+  const sched = { i: gates.input, f: gates.forget, o: gates.output };
+  const rows = [I, F, G, O];
+  const peep = declared.peepholes && rows.some((r) => r.wc !== 0);
+  const feedback = rows.some((r) => r.wh !== 0); // skip y*0 terms, as the server does
   const steps = [];
   const loops = [];
-  let c = 0.0;
+  let c = c0;
+  let y = h0;
   tape.forEach((x, k) => {
-    const i = gates.input[k];
-    const f = hasForget ? gates.forget[k] : w;
-    const loop = hasForget ? w * f : w;
-    const z = g(x * 1.0 + 0.0);
+    let [ni, nf, ng, no] = rows.map((r) => x * r.wx + r.b);
+    if (feedback) [ni, nf, ng, no] = [ni + y * I.wh, nf + y * F.wh, ng + y * G.wh, no + y * O.wh];
+    if (peep) [ni, nf] = [ni + I.wc * c, nf + F.wc * c]; // input and forget gates see c_{t-1}
+    const i = sched.i ? sched.i[k] : sigmoid(ni);
+    const f = declared.has_forget ? (sched.f ? sched.f[k] : sigmoid(nf)) : w;
+    const loop = declared.has_forget ? w * f : w;
+    const z = g(ng);
     c = loop * c + i * z;
-    const o = gates.output[k];
-    const y = o * h(c);
+    if (peep && !sched.o) no += O.wc * c; // the output gate sees c_t
+    const o = sched.o ? sched.o[k] : sigmoid(no);
+    y = o * h(c);
     loops.push(loop);
-    steps.push(step(k, x, i, hasForget ? f : loop, o, z, c, y));
+    steps.push(step(k, x, { input_gate: i, forget_gate: declared.has_forget ? f : loop, output_gate: o },
+      z, c, y));
   });
   return { steps, loops };
 }
 
-function rnnSteps(tape, w, [, act, actSlope]) {
+function rnnSteps({ tape, w, weights: { cell: G }, functions: [, act, actSlope], h0 }) {
   const steps = [];
   const loops = [];
-  let hidden = 0.0;
+  let hidden = h0;
   tape.forEach((x, k) => {
-    const net = w * hidden + (x * 1.0 + 0.0) + hidden * 0.0;
+    const net = w * hidden + (x * G.wx + G.b) + hidden * G.wh;
     hidden = act(net);
     loops.push(w * actSlope(net));
-    steps.push(step(k, x, null, null, null, null, hidden, hidden));
+    steps.push(step(k, x, { input_gate: null, forget_gate: null, output_gate: null }, null, hidden, hidden));
+  });
+  return { steps, loops };
+}
+
+// h_t = (1 - z) h_{t-1} + z g(x wx_n + b_n + r (h_{t-1} wh_n + bh)); the carry factor is 1 - z.
+function gruSteps({ tape, gates, weights: { reset: R, update: Z, cell: N }, functions: [g], h0 }) {
+  const steps = [];
+  const loops = [];
+  let hidden = h0;
+  tape.forEach((x, k) => {
+    const r = gates.reset ? gates.reset[k] : sigmoid(x * R.wx + R.b + hidden * R.wh);
+    const z = gates.update ? gates.update[k] : sigmoid(x * Z.wx + Z.b + hidden * Z.wh);
+    const candidate = g(x * N.wx + N.b + r * (hidden * N.wh + N.bh));
+    hidden = (1.0 - z) * hidden + z * candidate;
+    loops.push(1.0 - z);
+    steps.push(step(k, x, { input_gate: null, forget_gate: null, output_gate: null, update_gate: z, reset_gate: r },
+      candidate, hidden, hidden));
   });
   return { steps, loops };
 }
@@ -74,9 +114,11 @@ function rnnSteps(tape, w, [, act, actSlope]) {
 // + 0 turns -0 into 0, as the server does.
 const plain = (v) => (v === null ? null : v + 0);
 
-function step(k, x, i, f, o, z, c, y) {
-  return { t: k + 1, x: plain(x), input_gate: plain(i), forget_gate: plain(f), output_gate: plain(o),
-    cell_input: plain(z), cell: plain(c), output: plain(y) };
+/** One step in the server's field order. */
+function step(k, x, gateValues, z, c, y) {
+  const out = { t: k + 1, x: plain(x) };
+  for (const [name, v] of Object.entries(gateValues)) out[name] = plain(v);
+  return Object.assign(out, { cell_input: plain(z), cell: plain(c), output: plain(y) });
 }
 
 /** Products of the loop factors from the end; the last entry is 1. */

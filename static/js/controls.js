@@ -1,6 +1,6 @@
 // The controls: sliders, switches and buttons write to the state through `change`;
 // update() puts the state back on them. Keyboard: fine steps with Shift, coarse with Page keys.
-import { CONFIG, gatesOf } from "./config.js";
+import { CONFIG, GATES, gatesOf } from "./config.js";
 import { fmt, pct, weight } from "./format.js";
 import { t } from "./i18n.js";
 import { gateAt, setGate, setLength } from "./state.js";
@@ -30,7 +30,7 @@ export class Controls {
   constructor({ change, stepTo, onPlay }) {
     this.change = change;
     const g = CONFIG.gate;
-    for (const gate of ["input", "forget", "output"]) {
+    for (const gate of GATES) {
       const slider = $(`gate-${gate}`);
       configureRange(slider, g);
       const set = (value) => change((s) => setGate(s, gate, value));
@@ -60,7 +60,7 @@ export class Controls {
   update({ state, playing }) {
     this.step = state.step;
     const gates = gatesOf(state.variant);
-    for (const gate of ["input", "forget", "output"]) {
+    for (const gate of GATES) {
       const slider = $(`gate-${gate}`);
       slider.closest(".slider").hidden = !gates.includes(gate);
       const value = gateAt(state, gate);
@@ -72,6 +72,7 @@ export class Controls {
       if (Number($(id).value) !== value) $(id).value = value;
       $(`${id}-value`).textContent = weight(value);
     }
+    $("self-loop").closest(".slider").hidden = !CONFIG.variant[state.variant].self_loop;
     $("variant").value = state.variant;
     $("squash").value = state.squash;
     const length = $("tape-length");

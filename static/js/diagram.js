@@ -1,8 +1,11 @@
 // The cell diagram: tape value -> input gate -> memory cell with its self-loop ->
 // output gate -> output. Built once; update() only moves and rewrites what changed.
 import { el } from "./svg.js";
+import { Connections } from "./connections.js";
 import { fmt, pct, sub, weight } from "./format.js";
+import { GruDrawing } from "./gru_diagram.js";
 import { t } from "./i18n.js";
+import { computedGates } from "./state.js";
 
 const WIRE_Y = 236;
 const CELL = { x: 390, y: 146, w: 180, h: 180 };
@@ -87,6 +90,25 @@ export class CellDiagram {
     this.pulses = [el("circle", { class: "pulse pulse-in", r: 9, cy: WIRE_Y, cx: 150 }, svg),
       el("circle", { class: "pulse pulse-out", r: 9, cy: WIRE_Y, cx: CELL.x + CELL.w }, svg)];
     this.lastStep = null;
+    this.addComputedGates(svg);
+    this.gru = new GruDrawing(svg, valve);
+  }
+
+  /** The lines that carry x_t and y_{t-1} into each computed gate (see connections.js). */
+  addComputedGates(svg) {
+    const at = { input: [250, WIRE_Y + 46], output: [710, WIRE_Y + 46], forget: [CELL.x + CELL.w / 2 - 22, 44] };
+    this.connections = new Connections(svg, {
+      from: { x: [85, WIRE_Y + 44], h: [875, WIRE_Y + 44] }, to: (gate) => at[gate] ?? null,
+    });
+  }
+
+  /** Computed gates' connections, and peepholes drawn as acting only where a gate is computed. */
+  updateComputedGates(state) {
+    if (!state.computed) return; // the training lab's view: every gate computed, nothing to switch
+    this.connections.update(state);
+    const computed = computedGates(state);
+    const acting = [computed.includes("input") || computed.includes("forget"), computed.includes("output")];
+    this.peeps.forEach((p, k) => p.classList.toggle("acting", acting[k]));
   }
 
   chip(x, cls) {
@@ -97,8 +119,11 @@ export class CellDiagram {
     return { label, value };
   }
 
-  /** view: {state, step (object of the current step), scale (largest |value| to draw)} */
-  update({ state, step, scale }) {
+  /** view: {state, step (object of the current step), scale (largest |value| to draw),
+   *  previous (the stored value before this step)} */
+  update({ state, step, scale, previous = 0 }) {
+    if (this.gru.update({ state, step, previous })) return;
+    this.updateComputedGates(state);
     const hasForget = state.variant !== "lstm1997";
     this.input.set(step.input_gate);
     this.output.set(step.output_gate);

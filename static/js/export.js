@@ -2,6 +2,7 @@
 import { cellRunBody, rnnRunBody } from "./api.js";
 
 const COLUMNS = ["t", "x", "input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output"];
+const GRU_COLUMNS = ["t", "x", "update_gate", "reset_gate", "cell_input", "cell", "output"];
 
 function save(blob, name) {
   const url = URL.createObjectURL(blob);
@@ -14,9 +15,10 @@ function save(blob, name) {
 
 /** One row per step: the cell's values, its error flow, and the RNN beside it. */
 export function runCSV({ cell, rnn }) {
-  const header = [...COLUMNS, "error_flow", "rnn_h", "rnn_error_flow"];
+  const columns = cell.variant === "gru" ? GRU_COLUMNS : COLUMNS;
+  const header = [...columns, "error_flow", "rnn_h", "rnn_error_flow"];
   const rows = cell.steps.map((step, k) => [
-    ...COLUMNS.map((c) => step[c] ?? ""), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
+    ...columns.map((c) => step[c] ?? ""), cell.error_flow[k], rnn.steps[k].cell, rnn.error_flow[k],
   ]);
   return [header, ...rows].map((row) => row.join(",")).join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 // Guided lessons: the text for the current step, and "predict, then step" questions.
 // Answers are never stored in a lesson: they are read from the run the page already has.
 import { gatesOf } from "./config.js";
+import { comparisonTable } from "./comparison.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
 import { effectiveSchedule } from "./state.js";
@@ -23,7 +24,8 @@ export function isClose(guess, actual) {
 function runMatches(state, cell, step) {
   if (!cell || cell.variant !== state.variant || cell.squash !== state.squash) return false;
   if (cell.steps.length !== state.tape.length) return false;
-  const gates = gatesOf(state.variant).map((g) => [`${g}_gate`, effectiveSchedule(state, g)]);
+  const gates = gatesOf(state.variant).filter((g) => !state.computed.includes(g))
+    .map((g) => [`${g}_gate`, effectiveSchedule(state, g)]);
   for (let k = 0; k < step; k++) {
     const row = cell.steps[k];
     if (row.x !== state.tape[k]) return false;
@@ -186,6 +188,7 @@ export class LessonPanel {
         if (k === 0 && parts.length > 1) para.className = "lesson-summary";
         return para;
       }));
+      if (this.lesson.comparison) text.appendChild(comparisonTable(this.lesson.comparison));
     }
     const k = this.list.findIndex((l) => l.id === this.lesson.id);
     $("lesson-prev").disabled = k <= 0;

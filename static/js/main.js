@@ -8,6 +8,7 @@ import { describeStep, equation } from "./describe.js";
 import { CellDiagram } from "./diagram.js";
 import { downloadCSV, downloadJSON, downloadPNG, downloadSVG } from "./export.js";
 import { fmt } from "./format.js";
+import { GateModes } from "./gatemode.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { LessonPanel } from "./lessons.js";
 import { applyLesson, defaultTraining, deserialize, goTo, serialize } from "./state.js";
@@ -67,6 +68,7 @@ const tape = new TapeView($("tape"), {
 const chart = new TimelineChart($("timeline"), $("timeline-legend"), { onJump: stepTo });
 const compare = new CompareView($("memory-chart"), $("flow-chart"), { onJump: stepTo });
 const controls = new Controls({ change, stepTo, onPlay: togglePlay });
+const gateModes = new GateModes({ change });
 const lessons = new LessonPanel({
   onAnswer: (entry) => change((s) => goTo(s, entry.at)), // the panel reveals once the run is in
   onLeave: () => change((s) => (s.lesson = null)),
@@ -95,6 +97,7 @@ function freshResult() {
 
 function renderControls() {
   controls.update({ state, playing: Boolean(playing) });
+  gateModes.update({ state, step: freshResult()?.cell.steps[state.step - 1] });
   tape.update({ state, cell: freshResult()?.cell });
   document.body.classList.toggle("projector", state.projector);
   $("projector-toggle").checked = state.projector;
@@ -117,8 +120,8 @@ function render() {
   $("output-value").textContent = fmt(step.output);
   if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
   const scale = Math.max(1, ...fresh.cell.steps.map((s) => Math.abs(s.cell)), ...state.tape.map(Math.abs));
-  diagram.update({ state, step, scale });
   const previous = state.step > 1 ? fresh.cell.steps[state.step - 2].cell : 0;
+  diagram.update({ state, step, scale, previous });
   $("equation").textContent = equation(state, step, previous);
   const words = describeStep(state, step);
   $("diagram-desc").textContent = words;

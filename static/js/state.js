@@ -1,7 +1,7 @@
 // The one state object of the page, and its round trip through the URL hash.
 // Gate schedules hold one value per step, or null where a step was never set: an unset
 // step carries the last set value before it (what the sliders showed when it was reached).
-import { CONFIG, GATES, GATE_DEFAULT } from "./config.js";
+import { CONFIG, GATES, GATE_DEFAULT, gatesOf } from "./config.js";
 
 const C = CONFIG;
 export const LANGUAGES = ["en", "zh-Hant", "zh-Hans"];
@@ -15,6 +15,8 @@ export function defaultState() {
     rnnSelfLoop: C.self_loop.rnn_default,
     tape,
     gates: Object.fromEntries(GATES.map((g) => [g, freshSchedule(g, tape.length)])),
+    computed: [], // gates computed from their weights instead of set by slider at each step
+    weights: defaultWeights(), // {row: {wx, wh, b, wc|bh}} for every gate and the cell input
     step: 1,
     speed: 2,
     lang: null, // null: the language the server chose from the browser's settings
@@ -35,7 +37,25 @@ export function applyLesson(state, lesson) {
     const schedule = lesson.gates?.[gate];
     state.gates[gate] = schedule ? [...schedule] : freshSchedule(gate, state.tape.length);
   }
+  state.computed = [...(lesson.computed ?? [])];
+  state.weights = defaultWeights();
+  for (const [row, entries] of Object.entries(lesson.weights ?? {})) Object.assign(state.weights[row], entries);
   state.step = Math.min(Math.max(1, lesson.start_step ?? 1), state.tape.length);
+}
+
+// The weights' rows and entries as the API names them; the cell input stores x (wx = 1).
+// A gate's fourth entry is its peephole weight wc; the cell input's is the GRU's bh.
+export const WEIGHT_ROWS = [...GATES, "cell"];
+export const entriesOf = (row) => (row === "cell" ? ["wx", "wh", "b", "bh"] : ["wx", "wh", "b", "wc"]);
+
+export function defaultWeights() {
+  return Object.fromEntries(WEIGHT_ROWS.map((row) => [row, Object.fromEntries(
+    entriesOf(row).map((e) => [e, row === "cell" && e === "wx" ? 1 : 0]))]));
+}
+
+/** The gates of the state's variant that follow their weights. */
+export function computedGates(state) {
+  return gatesOf(state.variant).filter((g) => state.computed.includes(g));
 }
 
 function freshSchedule(gate, length) {
@@ -92,7 +112,18 @@ export function serialize(state) {
   p.set("loop", num(state.selfLoop));
   p.set("rnn", num(state.rnnSelfLoop));
   p.set("tape", list(state.tape));
-  for (const gate of GATES) p.set(gate, list(state.gates[gate]));
+  const fresh = defaultState();
+  for (const gate of GATES) {
+    const own = gatesOf(state.variant).includes(gate);
+    if (own || list(state.gates[gate]) !== list(freshSchedule(gate, state.tape.length))) {
+      p.set(gate, list(state.gates[gate]));
+    }
+  }
+  if (state.computed.length) p.set("computed", state.computed.join(","));
+  for (const row of WEIGHT_ROWS) {
+    const values = entriesOf(row).map((e) => state.weights[row][e]);
+    if (list(values) !== list(entriesOf(row).map((e) => fresh.weights[row][e]))) p.set(`w_${row}`, list(values));
+  }
   p.set("step", String(state.step));
   p.set("speed", num(state.speed));
   if (state.lang) p.set("lang", state.lang);
@@ -158,6 +189,16 @@ export function deserialize(text) {
       const values = parseList(s, C.gate.min, C.gate.max, true);
       return values && values.length === state.tape.length ? values : null;
     }, (values) => (state.gates[gate] = values));
+  }
+  take("computed", (s) => {
+    const names = s.split(",").filter(Boolean);
+    return names.every((n) => GATES.includes(n)) ? names : null;
+  }, (v) => (state.computed = v));
+  for (const row of WEIGHT_ROWS) {
+    take(`w_${row}`, (s) => {
+      const values = parseList(s, -C.weight_limit, C.weight_limit, false);
+      return values && values.length === 4 ? values : null;
+    }, (values) => entriesOf(row).forEach((e, k) => (state.weights[row][e] = values[k])));
   }
   take("step", (s) => {
     const v = finiteIn(s, 1, state.tape.length);
