@@ -200,7 +200,8 @@ def speed(lags: list[int], sequences: int) -> None:
     print("| model | lag | batch | NumPy (ours) | PyTorch | NumPy / PyTorch |\n|---|---|---|---|---|---|")
     for model in ("lstm1997", "rnn"):
         for lag in lags:
-            n = sequences if model == "lstm1997" else max(16, sequences // (lag // 10 or 1) // 4)
+            n = sequences if model == "lstm1997" else max(160, sequences // (lag // 100 or 1))
+            numpy_speed(model, lag, 16), torch_speed(model, lag, 16)  # warm up both
             ours, theirs = numpy_speed(model, lag, n), torch_speed(model, lag, n)
             batch = TrainConfig(lag=lag, model=model).resolved().batch
             ratio = "torch not installed" if theirs is None else f"{ours / theirs:.1f}x"

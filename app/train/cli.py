@@ -65,8 +65,9 @@ def train_parser() -> argparse.ArgumentParser:
                         help="first bias of input and output gates (default "
                              f"{cfg.TRAIN_GATE_BIAS['clear']} for first-symbol cells, else "
                              f"{cfg.TRAIN_GATE_BIAS['recurrent']})")
-    parser.add_argument("--init", type=float, default=0.2,
-                        help="weights start uniform in [-init, init] (default 0.2)")
+    parser.add_argument("--init", type=float,
+                        help="weights start uniform in [-init, init] (default 1.0 for rnn "
+                             "and gru, 0.2 for the cells)")
     parser.add_argument("--seconds", type=float,
                         help="wall-time budget: give up after this many seconds")
     parser.add_argument("--json", action="store_true", help="print only one JSON object")
@@ -92,7 +93,7 @@ def main(argv: list[str]) -> int:
     for flag, value in (("--lr", args.lr), ("--seconds", args.seconds)):
         if value is not None and not value > 0:
             parser.error(f"argument {flag}: must be positive")
-    if not 0 <= args.init <= 10:
+    if args.init is not None and not 0 <= args.init <= 10:
         parser.error("argument --init: must be in 0..10")
     config = TrainConfig(task=args.task, lag=args.lag, model=args.model, seed=args.seed,
                          budget=args.budget, batch=args.batch, cells=args.cells,

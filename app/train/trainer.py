@@ -52,7 +52,7 @@ class TrainConfig:
     optimizer: str = "adam"  # adam | sgd (plain gradient descent)
     window: int | None = None  # consecutive good sequences that count as solved; None: the paper's
     gate_bias: float | None = None  # input and output gates' first bias; None: see config
-    init: float = 0.2  # weights start uniform in [-init, init]
+    init: float | None = None  # weights start uniform in [-init, init]; None: see config
     clip: float = 1.0  # largest gradient norm applied
     max_seconds: float | None = None  # wall-time budget; None: only the sequence budget
 
@@ -69,7 +69,9 @@ class TrainConfig:
             cells=self.cells or (1 if clear else 4),
             recurrent=(not clear) if self.recurrent is None else self.recurrent,
             gate_bias=(cfg.TRAIN_GATE_BIAS["clear" if clear else "recurrent"]
-                       if self.gate_bias is None else self.gate_bias))
+                       if self.gate_bias is None else self.gate_bias),
+            init=cfg.TRAIN_INIT.get(self.model, cfg.TRAIN_INIT["cells"]) if self.init is None
+            else self.init)
 
     def criterion(self) -> Criterion:
         paper = cfg.TRAIN_PAPER_CRITERION[self.task]
