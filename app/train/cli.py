@@ -42,7 +42,7 @@ def train_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", choices=VARIANTS, default="lstm1997")
     parser.add_argument("--seed", type=_int_in(0, cfg.TRAIN_SEED_MAX), default=0)
     parser.add_argument("--budget", type=_int_in(cfg.TRAIN_BUDGET_MIN, cfg.TRAIN_BUDGET_MAX),
-                        help="training sequences before giving up (default: 100,000 for "
+                        help="training sequences before giving up (default: 200,000 for "
                              "first-symbol, 300,000 for adding)")
     parser.add_argument("--window", type=_int_in(1, cfg.TRAIN_WINDOW_MAX),
                         help="consecutive sequences within tolerance that count as solved "
@@ -56,11 +56,13 @@ def train_parser() -> argparse.ArgumentParser:
                         help="connect the cells' outputs back to their gates and inputs "
                              "(default: off for first-symbol cells, on otherwise)")
     parser.add_argument("--squash", choices=list(SQUASHES),
-                        help="g and h of the cells (default identity; tanh for rnn)")
+                        help="g and h of the cells (default: logistic for first-symbol "
+                             "cells, identity for adding; tanh for rnn and gru)")
     parser.add_argument("--optimizer", choices=cfg.TRAIN_OPTIMIZERS, default="adam",
                         help="adam, or sgd: plain gradient descent as in the paper")
     parser.add_argument("--lr", type=float,
-                        help=f"step size (default {cfg.TRAIN_LR_DEFAULT})")
+                        help="step size (default: Adam 0.05 for first-symbol, 0.03 for "
+                             "adding; sgd 1.0 and 0.5)")
     parser.add_argument("--gate-bias", type=float,
                         help="first bias of input and output gates (default "
                              f"{cfg.TRAIN_GATE_BIAS['clear']} for first-symbol cells, else "
