@@ -7,6 +7,7 @@ from fastapi_offline import FastAPIOffline
 from . import __version__, config, errors, security, settings as runtime
 from .api import cell, lessons, pages, qr, train
 from .body_limit import BodyLimit
+from .compress import CompressPage
 from .paths import STATIC
 
 
@@ -28,6 +29,7 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)
+    app.add_middleware(CompressPage)
     security.install(app, settings)
     return app
 

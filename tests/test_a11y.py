@@ -77,3 +77,26 @@ def test_no_wcag_violations_with_a_panel_open(page, live_server, hash_):
     panel = "#train" if hash_.startswith("train") else "#lesson"
     expect(page.locator(panel)).to_be_visible()
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+@pytest.mark.parametrize("hash_", ["variant=gru&step=5&update=1,0,0,0,1,,,,,,,&w_cell=1,0.8,0,0.2",
+                                   "variant=peephole&step=4&computed=input,output&w_input=4,0,-2,1.5"])
+def test_no_wcag_violations_with_the_gru_and_computed_gates(page, live_server, lang, hash_):
+    page.goto(f"{live_server}/#lang={lang}&{hash_}")
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    assert violations(page) == []
+
+
+def test_the_gru_step_is_described_in_words(page, live_server):
+    page.goto(f"{live_server}/#variant=gru&step=4&update=1,0,,,,,,,,,,")
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    page.get_by_role("button", name="Step forward").click()
+    live = page.locator("#live")
+    expect(live).to_contain_text("Step 5")
+    expect(live).to_contain_text("Update gate 0%, Reset gate 100%")
+    expect(live).to_contain_text("the unit now holds 0.5, which is also its output")
+    computed = page.locator("#gate-update-computed")
+    computed.check()  # z = sigmoid(0) = 50%, said as computed
+    expect(page.get_by_label("Update gate", exact=True)).to_have_attribute(
+        "aria-valuetext", "Update gate computed from the input: 50% open")

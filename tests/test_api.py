@@ -63,7 +63,13 @@ RECURRENT = {"input": {"wx": 0.7, "wh": -1.2, "b": 0.3, "wc": 0.4},
              "output": {"wx": 0.2, "wh": 1.1, "b": -0.4, "wc": 0.5}}
 
 
+GRU_WEIGHTS = {"update": {"wx": 0.8, "wh": -0.6, "b": -0.2}, "reset": {"wx": 0.5, "wh": 0.3, "b": 0.3},
+               "cell": {"wx": 1.2, "wh": -0.7, "b": 0.05, "bh": -0.3}}
+
+
 def weights_for(variant):
+    if variant == "gru":
+        return GRU_WEIGHTS
     unused = {"lstm1997": ["forget"], "rnn": ["input", "forget", "output"]}.get(variant, [])
     weights = {row: {k: v for k, v in w.items() if k != "wc" or variant == "peephole"}
                for row, w in RECURRENT.items() if row not in unused}
@@ -72,13 +78,16 @@ def weights_for(variant):
     return weights
 
 
-@pytest.mark.parametrize("variant", ["lstm1997", "forget", "peephole", "rnn"])
+@pytest.mark.parametrize("variant", ["lstm1997", "forget", "peephole", "rnn", "gru"])
 @pytest.mark.parametrize("squash", ["identity", "tanh", "paper"])
 def test_run_agrees_exactly_with_repeated_steps(client, variant, squash):
     body = {"variant": variant, "squash": squash, "tape": TAPE, "weights": weights_for(variant),
             "self_loop": 0.97, "c0": 0.1, "h0": -0.2}
-    if variant not in ("rnn",):
-        body["gates"] = {"input": [0.0, 1.0, 0.3] * 4}  # input scheduled, the rest computed
+    first = {"gru": "update", "rnn": None}.get(variant, "input")
+    if variant == "gru":
+        body["self_loop"] = 1.0  # the GRU has no self-loop
+    if first:
+        body["gates"] = {first: [0.0, 1.0, 0.3] * 4}  # one gate scheduled, the rest computed
     run = client.post("/api/run", json=body)
     assert run.status_code == 200, run.text
     state = {"c": 0.1, "h": -0.2}
@@ -86,7 +95,7 @@ def test_run_agrees_exactly_with_repeated_steps(client, variant, squash):
         step_body = {k: v for k, v in body.items() if k not in ("tape", "gates", "c0", "h0")}
         step_body.update(x=TAPE[t - 1], state=state, t=t)
         if "gates" in body:
-            step_body["gates"] = {"input": body["gates"]["input"][t - 1]}
+            step_body["gates"] = {first: body["gates"][first][t - 1]}
         step = client.post("/api/step", json=step_body).json()
         assert step == expected  # bit-identical floats
         state = {"c": step["cell"], "h": step["output"]}

@@ -106,3 +106,30 @@ def test_diagram_downloads(page, live_server, kind):
         assert text.startswith("<svg") and "w = 1.0" in text and ">0.8<" in text
     else:
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_gru_exports_its_own_columns_and_drawing(page, live_server):
+    page.goto(f"{live_server}/#variant=gru&step=5&update=1,0,0,0,1,0,,,,,,")
+    expect(page.get_by_test_id("cell-value")).to_have_text(shown(TAPE[4]))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the run as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert list(rows[0])[:7] == ["t", "x", "update_gate", "reset_gate", "cell_input", "cell", "output"]
+    assert [float(r["cell"]) for r in rows[:5]] == [TAPE[0]] * 4 + [TAPE[4]]
+    assert float(rows[4]["error_flow"]) == 1.0 and float(rows[3]["error_flow"]) == 0.0  # step 5 overwrote
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the diagram as SVG").click()
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert "candidate" in text and "keep 1 − z" in text
+
+
+def test_json_export_and_teacher_link_carry_computed_gates(page, live_server):
+    open_fresh(page, live_server, "#variant=peephole&step=3&computed=input&w_input=4,0,-2,1.5")
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the run as JSON").click()
+    request = json.load(open(download.value.path(), encoding="utf-8"))["cell"]["request"]
+    assert "input" not in request["gates"] and set(request["gates"]) == {"forget", "output"}
+    assert request["weights"] == {"input": {"wx": 4, "b": -2, "wc": 1.5}}
+    page.get_by_role("button", name="Teacher").click()
+    expect(page.locator("#teacher-link")).to_have_value(re.compile(r"computed=input.*w_input=4%2C0%2C-2%2C1\.5"))

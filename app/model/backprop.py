@@ -13,6 +13,7 @@ import numpy as np
 
 from .cell import N_, R_, ROW, Z_, Trace, Weights
 from .squash import SQUASHES
+from .variants import VARIANT
 
 Array = np.ndarray
 I_, F_, G_, O_ = (ROW[name] for name in ("input", "forget", "cell_input", "output"))
@@ -61,11 +62,11 @@ def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
     i_slope, o_slope = i * (1.0 - i), o * (1.0 - o)
     h_c, dy_dc = squash.h(c), o * squash.h_prime(c)
     dz_dnet = squash.g_prime(trace.net[:, :, G_])
-    has_forget = trace.variant != "lstm1997"
+    has_forget = VARIANT[trace.variant].has_forget
     if has_forget:
         f = trace.forget_gate
         dc_dnet_f = trace.self_loop * c_prev * f * (1.0 - f)  # c_t = w f c_{t-1} + ...
-    peephole = trace.variant == "peephole"
+    peephole = VARIANT[trace.variant].peepholes
     w_ci, w_cf, w_co = weights.w_c[I_], weights.w_c[F_], weights.w_c[O_]
     # y_{t-1} (B, H) feeds every net through w_h; as one matrix (4H, H) it sends error back.
     w_h_back = weights.w_h.reshape(4 * H, H)
@@ -145,7 +146,7 @@ def _weight_grads(trace: Trace, d_net: Array, d_rec: Array | None = None) -> Wei
     if trace.variant == "gru":
         d_b_h[N_] = rec[:, N_ * H:(N_ + 1) * H].sum(axis=0)
     d_w_c = np.zeros((4, H))
-    if trace.variant == "peephole":
+    if VARIANT[trace.variant].peepholes:
         c_prev = _previous(trace.cell, trace.c0)
         d_w_c[I_] = np.einsum("tbh,tbh->h", d_net[:, :, I_], c_prev)
         d_w_c[F_] = np.einsum("tbh,tbh->h", d_net[:, :, F_], c_prev)

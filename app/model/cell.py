@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import one_cell
+from .gru import run_gru
 from .squash import SQUASHES, Squash, sigmoid
-from .variants import GATES, GRU_ROWS, LSTM_ROWS, VARIANTS, gates_of, has_forget
+from .variants import GATES, GRU_ROWS, LSTM_ROWS, VARIANT, VARIANTS, gates_of, has_forget
 
 ROWS = tuple(LSTM_ROWS)  # the LSTM's weight rows: PyTorch's i, f, g, o
 ROW = LSTM_ROWS
@@ -138,7 +139,7 @@ def run(
     # The part of every net input that comes from this step's input: all steps at once.
     net_x = (x @ weights.w_x.transpose(2, 0, 1).reshape(-1, 4 * H)).reshape(T, B, 4, H)
     net_x += weights.b
-    path = {"rnn": _run_rnn, "gru": _run_gru}.get(variant)
+    path = {"rnn": _run_rnn, "gru": run_gru}.get(variant)
     path = path or (_run_closed if setup.feedback() else _run_open)
     with np.errstate(over="ignore", invalid="ignore"):  # callers check for non-finite values
         return path(setup, x, net_x)
@@ -161,7 +162,7 @@ class _Setup:
     def feedback(self) -> bool:
         """Whether any computed unit looks at the past (y_{t-1} or a peephole on c)."""
         rows = self.computed_rows()
-        peeps = self.variant == "peephole" and np.any(self.weights.w_c[rows])
+        peeps = VARIANT[self.variant].peepholes and np.any(self.weights.w_c[rows])
         return bool(np.any(self.weights.w_h[rows]) or peeps)
 
     def trace(self, x: Array, **arrays: Array | None) -> Trace:
@@ -195,8 +196,8 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
     """General path: step by step, gates fed back from y_{t-1} and peepholes on c."""
     T, B, _, H = net_x.shape
     w_h = s.weights.w_h.transpose(2, 0, 1).reshape(H, 4 * H)
-    peep = s.weights.w_c if s.variant == "peephole" else None
-    has_forget = "forget" in gates_of(s.variant)
+    peep = s.weights.w_c if VARIANT[s.variant].peepholes else None
+    forget = has_forget(s.variant)
     sched_i, sched_f, sched_o = (s.schedules.get(name) for name in ("input", "forget", "output"))
     constant_loop = np.full((B, H), s.self_loop)
     net = np.empty((T, B, 4, H))
@@ -209,8 +210,8 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
             n[:, :2] += peep[:2] * c[:, None]  # input and forget gates see c_{t-1}
         act = sigmoid(n)
         i = act[:, 0] if sched_i is None else sched_i[t]
-        f = (act[:, 1] if sched_f is None else sched_f[t]) if has_forget else constant_loop
-        loop = s.self_loop * f if has_forget else constant_loop
+        f = (act[:, 1] if sched_f is None else sched_f[t]) if forget else constant_loop
+        loop = s.self_loop * f if forget else constant_loop
         z = s.squash.g(n[:, 2])
         c = loop * c + i * z
         if peep is not None and sched_o is None:
@@ -234,7 +235,8 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
     w = s.weights
     run = one_cell.run_one(
         x.ravel().tolist(), w.w_x.ravel().tolist(), w.w_h.ravel().tolist(), w.b.ravel().tolist(),
-        w.w_c.ravel().tolist(), bh=0.0 if w.b_h is None else float(w.b_h[N_, 0]), variant=s.variant, squash=s.squash.name, self_loop=s.self_loop,
+        w.w_c.ravel().tolist(), bh=0.0 if w.b_h is None else float(w.b_h[N_, 0]),
+        variant=s.variant, squash=s.squash.name, self_loop=s.self_loop,
         schedules={name: a.ravel().tolist() for name, a in s.schedules.items()},
         c0=float(s.c0.ravel()[0]), h0=float(s.h0.ravel()[0]),
     )
@@ -269,39 +271,6 @@ def _run_rnn(s: _Setup, x: Array, net_x: Array) -> Trace:
     return s.trace(
         x, input_gate=None, forget_gate=None, output_gate=None, cell_input=None,
         cell=hidden, output=hidden, net=net, loop=loop,
-    )
-
-
-def _run_gru(s: _Setup, x: Array, net_x: Array) -> Trace:
-    """h_t = (1 - z) h_{t-1} + z g(net_n), net_n = W_x x + b + r (W_h h_{t-1} + b_h), stepped.
-    net holds r's, z's and n's net inputs (rows r, z, n; zeros for scheduled gates)."""
-    T, B, _, H = net_x.shape
-    w = s.weights
-    w_h = w.w_h[:3].transpose(2, 0, 1).reshape(H, 3 * H)
-    b_hn = np.zeros(H) if w.b_h is None else w.b_h[N_]
-    sched_z, sched_r = s.schedules.get("update"), s.schedules.get("reset")
-    net = np.zeros((T, B, 4, H))
-    rows: list[tuple[Array, ...]] = []
-    h = s.h0
-    for t in range(T):
-        rec = (h @ w_h).reshape(B, 3, H)  # W_h h_{t-1} for rows r, z, n
-        n = net[t]
-        n[:, :3] = net_x[t, :, :3]
-        n[:, R_] += rec[:, R_]
-        n[:, Z_] += rec[:, Z_]
-        r = sigmoid(n[:, R_]) if sched_r is None else sched_r[t]
-        z = sigmoid(n[:, Z_]) if sched_z is None else sched_z[t]
-        n[:, N_] += r * (rec[:, N_] + b_hn)
-        candidate = s.squash.g(n[:, N_])
-        h = (1.0 - z) * h + z * candidate
-        rows.append((z, r, candidate, h, 1.0 - z))
-    for name, k in (("update", Z_), ("reset", R_)):
-        if name in s.schedules:
-            net[:, :, k] = 0.0
-    z, r, candidate, h, loop = (np.broadcast_to(np.stack(c), (T, B, H)).copy() for c in zip(*rows))
-    return s.trace(
-        x, input_gate=None, forget_gate=None, output_gate=None, cell_input=candidate,
-        cell=h, output=h, net=net, loop=loop, update_gate=z, reset_gate=r,
     )
 
 

@@ -9,6 +9,7 @@ floats a 12-step run takes a few microseconds, so the server's cost is the frame
 from typing import NamedTuple, Sequence
 
 from .squash import SCALAR, sigmoid_float
+from .variants import VARIANT
 
 I, F, G, O = range(4)  # weight rows, in PyTorch's order: input, forget, cell input, output
 R, Z, N = range(3)  # the GRU's weight rows, in PyTorch's order: reset, update, candidate
@@ -67,11 +68,11 @@ def run_one(
     schedules = schedules or {}
     if variant == "gru":
         return _run_gru(tape, w_x, w_h, b, bh, squash, schedules, h0)
-    has_forget = variant != "lstm1997"
+    has_forget = VARIANT[variant].has_forget
     sched_i, sched_f, sched_o = schedules.get("input"), schedules.get("forget"), schedules.get("output")
     g, h, _ = SCALAR[squash]
     sigmoid = sigmoid_float
-    peep = variant == "peephole" and any(w_c)
+    peep = VARIANT[variant].peepholes and any(w_c)
     feedback = any(w_h)  # skip y*0 terms: an overflowed y would turn them into NaN
     (wx_i, wx_f, wx_g, wx_o), (wh_i, wh_f, wh_g, wh_o) = w_x, w_h
     (b_i, b_f, b_g, b_o), (wc_i, wc_f, _, wc_o) = b, w_c

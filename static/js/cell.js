@@ -31,6 +31,8 @@ export function fullWeights(weights = {}) {
     [name, weights[row]?.[name] ?? (row === "cell" && name === "wx" ? 1.0 : 0.0)]))]));
 }
 
+const DEFAULT_WEIGHTS = fullWeights();
+
 /**
  * The answer POST /api/run gives for `body`, or null for a body this copy does not
  * cover (an unknown name, a wrong length, a non-finite value on the way).
@@ -44,7 +46,7 @@ export function runLocally(body) {
     return null;
   }
   if (Object.entries(gates).some(([g, s]) => !declared.gates.includes(g) || s.length !== tape.length)) return null;
-  const weights = fullWeights(body.weights);
+  const weights = body.weights ? fullWeights(body.weights) : DEFAULT_WEIGHTS;
   const run = { rnn: rnnSteps, gru: gruSteps }[variant] ?? cellSteps;
   const { steps, loops } = run({ tape, w, gates, weights, declared, functions, c0, h0 });
   if (!steps.every((s) => Number.isFinite(s.cell) && Number.isFinite(s.output))) return null;
@@ -63,9 +65,20 @@ function cellSteps({ tape, w, gates, weights: W, declared, functions: [g, h], c0
   let c = c0;
   let y = h0;
   tape.forEach((x, k) => {
-    let [ni, nf, ng, no] = rows.map((r) => x * r.wx + r.b);
-    if (feedback) [ni, nf, ng, no] = [ni + y * I.wh, nf + y * F.wh, ng + y * G.wh, no + y * O.wh];
-    if (peep) [ni, nf] = [ni + I.wc * c, nf + F.wc * c]; // input and forget gates see c_{t-1}
+    let ni = x * I.wx + I.b;
+    let nf = x * F.wx + F.b;
+    let ng = x * G.wx + G.b;
+    let no = x * O.wx + O.b;
+    if (feedback) {
+      ni += y * I.wh;
+      nf += y * F.wh;
+      ng += y * G.wh;
+      no += y * O.wh;
+    }
+    if (peep) {
+      ni += I.wc * c; // input and forget gates see c_{t-1}
+      nf += F.wc * c;
+    }
     const i = sched.i ? sched.i[k] : sigmoid(ni);
     const f = declared.has_forget ? (sched.f ? sched.f[k] : sigmoid(nf)) : w;
     const loop = declared.has_forget ? w * f : w;
@@ -75,8 +88,7 @@ function cellSteps({ tape, w, gates, weights: W, declared, functions: [g, h], c0
     const o = sched.o ? sched.o[k] : sigmoid(no);
     y = o * h(c);
     loops.push(loop);
-    steps.push(step(k, x, { input_gate: i, forget_gate: declared.has_forget ? f : loop, output_gate: o },
-      z, c, y));
+    steps.push(step(k, x, i, declared.has_forget ? f : loop, o, z, c, y));
   });
   return { steps, loops };
 }
@@ -89,7 +101,7 @@ function rnnSteps({ tape, w, weights: { cell: G }, functions: [, act, actSlope],
     const net = w * hidden + (x * G.wx + G.b) + hidden * G.wh;
     hidden = act(net);
     loops.push(w * actSlope(net));
-    steps.push(step(k, x, { input_gate: null, forget_gate: null, output_gate: null }, null, hidden, hidden));
+    steps.push(step(k, x, null, null, null, null, hidden, hidden));
   });
   return { steps, loops };
 }
@@ -105,8 +117,7 @@ function gruSteps({ tape, gates, weights: { reset: R, update: Z, cell: N }, func
     const candidate = g(x * N.wx + N.b + r * (hidden * N.wh + N.bh));
     hidden = (1.0 - z) * hidden + z * candidate;
     loops.push(1.0 - z);
-    steps.push(step(k, x, { input_gate: null, forget_gate: null, output_gate: null, update_gate: z, reset_gate: r },
-      candidate, hidden, hidden));
+    steps.push(gruStep(k, x, z, r, candidate, hidden));
   });
   return { steps, loops };
 }
@@ -114,11 +125,15 @@ function gruSteps({ tape, gates, weights: { reset: R, update: Z, cell: N }, func
 // + 0 turns -0 into 0, as the server does.
 const plain = (v) => (v === null ? null : v + 0);
 
-/** One step in the server's field order. */
-function step(k, x, gateValues, z, c, y) {
-  const out = { t: k + 1, x: plain(x) };
-  for (const [name, v] of Object.entries(gateValues)) out[name] = plain(v);
-  return Object.assign(out, { cell_input: plain(z), cell: plain(c), output: plain(y) });
+/** One step in the server's field order (the GRU's adds its two gates). */
+function step(k, x, i, f, o, z, c, y) {
+  return { t: k + 1, x: plain(x), input_gate: plain(i), forget_gate: plain(f), output_gate: plain(o),
+    cell_input: plain(z), cell: plain(c), output: plain(y) };
+}
+
+function gruStep(k, x, z, r, candidate, h) {
+  return { t: k + 1, x: plain(x), input_gate: null, forget_gate: null, output_gate: null,
+    update_gate: plain(z), reset_gate: plain(r), cell_input: plain(candidate), cell: plain(h), output: plain(h) };
 }
 
 /** Products of the loop factors from the end; the last entry is 1. */

@@ -63,6 +63,7 @@ export class Controls {
     for (const gate of GATES) {
       const slider = $(`gate-${gate}`);
       slider.closest(".slider").hidden = !gates.includes(gate);
+      if (state.computed.includes(gate)) continue; // shows what it computed (gatemode.js)
       const value = gateAt(state, gate);
       if (Number(slider.value) !== value) slider.value = value;
       slider.setAttribute("aria-valuetext", t("gate.spoken", { gate: t(`gate.${gate}`), value: pct(value) }));

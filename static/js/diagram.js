@@ -1,6 +1,7 @@
 // The cell diagram: tape value -> input gate -> memory cell with its self-loop ->
 // output gate -> output. Built once; update() only moves and rewrites what changed.
 import { el } from "./svg.js";
+import { CONFIG, hasForget as forgetIn } from "./config.js";
 import { Connections } from "./connections.js";
 import { fmt, pct, sub, weight } from "./format.js";
 import { GruDrawing } from "./gru_diagram.js";
@@ -124,7 +125,7 @@ export class CellDiagram {
   update({ state, step, scale, previous = 0 }) {
     if (this.gru.update({ state, step, previous })) return;
     this.updateComputedGates(state);
-    const hasForget = state.variant !== "lstm1997";
+    const hasForget = forgetIn(state.variant);
     this.input.set(step.input_gate);
     this.output.set(step.output_gate);
     this.input.label.textContent = t("gate.input");
@@ -134,7 +135,7 @@ export class CellDiagram {
       this.forget.set(step.forget_gate);
       this.forget.label.textContent = t("gate.forget");
     }
-    for (const p of this.peeps) p.style.display = state.variant === "peephole" ? "" : "none";
+    for (const p of this.peeps) p.style.display = CONFIG.variant[state.variant]?.peepholes ? "" : "none";
     this.loopLabel.textContent = `w = ${weight(state.selfLoop)}`;
     this.loop.classList.toggle("leaky", state.selfLoop !== 1);
 

@@ -32,8 +32,13 @@ export class GateModes {
 
   /** view: {state, step (the current step of the run shown, or undefined)} */
   update({ state, step }) {
-    const declared = CONFIG.variant[state.variant];
     const computed = computedGates(state);
+    // Nothing here changes while a slider is dragged: redraw only when what it shows does.
+    const shownValues = computed.map((g) => step?.[`${g}_gate`]);
+    const key = JSON.stringify([state.variant, computed, state.weights, shownValues, t("gatemode.computed")]);
+    if (key === this.key) return;
+    this.key = key;
+    const declared = CONFIG.variant[state.variant];
     for (const gate of GATES) {
       const on = computed.includes(gate);
       const slider = $(`gate-${gate}`);

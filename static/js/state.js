@@ -174,7 +174,7 @@ export function deserialize(text) {
     if (value === null || value === undefined) problems.push(key);
     else apply(value);
   };
-  take("variant", (s) => (C.variants.includes(s) && s !== "rnn" ? s : null), (v) => (state.variant = v));
+  take("variant", (s) => (C.menu_variants.includes(s) ? s : null), (v) => (state.variant = v));
   take("squash", (s) => (C.squashes.includes(s) ? s : null), (v) => (state.squash = v));
   const loop = C.self_loop;
   take("loop", (s) => finiteIn(s, loop.min, loop.max), (v) => (state.selfLoop = v));
