@@ -9,7 +9,8 @@ import pytest
 from app.cli import main as cli_main
 from app.train.demo import demo
 from app.train.tasks import Adding, FirstSymbol
-from app.train.trainer import TrainConfig, _advance_streak, train
+from app.train.criterion import Criterion, Judge
+from app.train.trainer import TrainConfig, train
 from tests.gradcheck import central_difference
 
 
@@ -40,10 +41,29 @@ def test_adding_sequences_follow_the_1997_rules():
         assert markers[-1, b] == -1.0 and (markers[0, b] == -1.0 or first == 0)
 
 
-def test_streak_counts_consecutive_good_sequences_across_batches():
-    streak, won = _advance_streak(0, np.array([True, False, True, True]), window=3)
-    assert (streak, won) == (2, None)
-    assert _advance_streak(streak, np.array([True, True]), window=3) == (3, 0)
+def test_the_paper_criterion_needs_10000_right_sequences_in_a_row():
+    """Exp. 2a as the paper states it: right on 9,999 in a row is not solved, one wrong
+    answer starts the count again, and the 10,000th right one in a row solves it."""
+    config = TrainConfig(task="first-symbol")
+    assert config.criterion() == Criterion(10_000, 0.25, None)
+    judge = Judge(config.criterion())
+    assert judge.feed([0.3] + [0.2] * 9_999, [0.0] * 10_000) is None  # 9,999 in a row
+    assert judge.feed([0.25], [0.0]) is None  # 0.25 is not below 0.25: starts again
+    assert judge.feed([0.1] * 9_999, [0.0] * 9_999) is None
+    assert judge.feed([0.1, 0.1], [0.0, 0.0]) == 0  # the 10,000th in a row
+
+
+def test_the_adding_criterion_also_needs_a_small_mean_error():
+    """Exp. 4: the latest 2,000 all within 0.04 and their mean squared error below 0.01
+    (a run of 2,000 right answers with a larger mean error is not yet solved)."""
+    criterion = TrainConfig(task="adding").criterion()
+    assert criterion == Criterion(2_000, 0.04, 0.01)
+    judge = Judge(criterion)
+    assert judge.feed([0.039] * 2_000, [0.011] * 2_000) is None  # all right, mean 0.011
+    # Each new sequence replaces the oldest squared error: the mean falls below 0.01
+    # once more than 1/11 of the window has 0.0.
+    won = judge.feed([0.01] * 400, [0.0] * 400)
+    assert won == 181  # 182 zeros: (2000 - 182) * 0.011 / 2000 = 0.009999
 
 
 def test_lstm_solves_a_short_lag_and_reports_progress():
@@ -51,8 +71,10 @@ def test_lstm_solves_a_short_lag_and_reports_progress():
     result, net = train(TrainConfig(lag=10, seed=0, budget=100_000),
                         on_progress=reports.append, report_seconds=0.0)
     assert result.status == "solved" and result.solved
-    assert result.sequences % 16 == 0 and result.sequences <= 100_000
-    assert 0 <= result.solved_at <= result.sequences - result.window
+    assert (result.window, result.tolerance, result.batch) == (10_000, 0.25, 1)
+    # Online: the run ends on the window's last sequence, which began after
+    # sequences_to_solve others.
+    assert result.sequences == result.sequences_to_solve + result.window <= 100_000
     assert result.test_accuracy == 1.0 and result.final_error < 0.25
     seen = [r.sequences for r in reports]
     assert seen == sorted(seen) and seen[-1] == result.sequences
@@ -62,7 +84,8 @@ def test_lstm_solves_a_short_lag_and_reports_progress():
 
 def test_budget_and_cancel_stop_training():
     result, _ = train(TrainConfig(lag=30, model="rnn", budget=200))
-    assert result.status == "failed" and result.sequences == 200 and result.solved_at is None
+    assert result.status == "failed" and result.sequences == 200
+    assert result.sequences_to_solve is None
     cancel = threading.Event()
     cancel.set()
     result, _ = train(TrainConfig(lag=30, budget=10_000), cancel=cancel)
@@ -100,9 +123,11 @@ def test_demo_of_rnn_and_adding():
 def test_cli_json_prints_one_object(capsys):
     assert cli_main(["train", "--lag", "5", "--json", "--budget", "20000"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert {"task", "lag", "model", "seed", "solved", "sequences", "seconds",
-            "final_error"} <= set(result)
+    assert {"task", "lag", "model", "seed", "solved", "sequences", "sequences_to_solve",
+            "seconds", "final_error", "window", "tolerance"} <= set(result)
     assert result["task"] == "first-symbol" and result["lag"] == 5 and result["solved"] is True
+    assert (result["window"], result["tolerance"]) == (10_000, 0.25)  # the paper's criterion
+    assert result["sequences"] == result["sequences_to_solve"] + 10_000
 
 
 @pytest.mark.parametrize("args,flag", [
@@ -117,7 +142,8 @@ def test_cli_rejects_bad_arguments_naming_the_flag(capsys, args, flag):
 
 
 @pytest.mark.parametrize("task,model", [(FirstSymbol(4), "peephole"), (FirstSymbol(3), "rnn"),
-                                        (Adding(6), "forget")])
+                                        (Adding(6), "forget"), (FirstSymbol(3), "gru"),
+                                        (Adding(5), "gru")])
 def test_network_gradients_match_central_differences(task, model):
     """The whole network (symbol table or input weights, cells, read-out) against
     central differences of its cross-entropy."""
@@ -168,3 +194,29 @@ def test_the_rnn_demo_has_no_gates():
     result, net = train(TrainConfig(task="first-symbol", lag=5, model="rnn", seed=0, budget=2000))
     steps = demo(net, FirstSymbol(5), seed=0)["steps"]
     assert len(steps) == 5 and all(s["input_gate"] is None for s in steps)
+
+
+@pytest.mark.parametrize("model", ["lstm1997", "forget"])
+def test_the_open_cell_fast_path_computes_what_the_network_computes(model):
+    """Without recurrent connections the trainer skips the step loop (open_cells); it must
+    give the general path's read-out and gradients (model.run and backprop, themselves
+    checked against central differences above) on a batch of mixed sequences."""
+    from app.train import open_cells
+    from app.train.network import Network
+
+    task = FirstSymbol(9)
+    rng = np.random.default_rng(3)
+    net = Network.create(rng, model, "logistic", task.inputs, 3, task.outputs, symbols=True,
+                         recurrent=False, init=0.8, gate_bias=-1.0)
+    assert open_cells.applies(net)
+    batch = task.batch(rng, 7)
+    trace, out = net.forward(batch)
+    cache, fast_out = open_cells.forward(net, batch.symbols)
+    np.testing.assert_allclose(fast_out, out, rtol=0, atol=1e-15)
+    general = dict(zip(map(id, net.params), net.gradients(trace, out, batch.target, batch)))
+    fast = open_cells.gradients(net, cache, fast_out, batch.target)
+    assert len(fast) == len(open_cells.params(net)) == 4
+    for param, f in zip(open_cells.params(net), fast):
+        np.testing.assert_allclose(f, general[id(param)], rtol=1e-12, atol=1e-15)
+    w = net.weights  # the weights the fast path leaves out get no gradient at all here
+    assert not general[id(w.w_h)].any() and not general[id(w.w_c)].any()

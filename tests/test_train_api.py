@@ -2,6 +2,7 @@
 Jobs run in real worker processes."""
 
 import json
+import math
 
 import pytest
 
@@ -10,8 +11,8 @@ from app.api import train as train_api
 
 QUICK = {"task": "first-symbol", "lag": 5, "model": "lstm1997", "seed": 0, "budget": 20000}
 LONG = {"task": "first-symbol", "lag": 1000, "model": "rnn", "budget": 2_000_000}
-RESULT_KEYS = {"task", "lag", "model", "seed", "solved", "sequences", "seconds", "final_error",
-               "status", "demo"}
+RESULT_KEYS = {"task", "lag", "model", "seed", "solved", "sequences", "sequences_to_solve",
+               "seconds", "final_error", "status", "window", "tolerance", "demo"}
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -41,20 +42,31 @@ def test_a_job_streams_progress_then_done_with_a_demo(client):
     assert job["status"] == "running" and int(job["id"], 16) >= 0 and job["lag"] == 5
     events = read_events(client, job["id"])
     names = [name for name, _ in events]
-    assert names[0] == "progress" and names[-1] == "done" and names.count("done") == 1
-    for _, progress in events[:-1]:
+    assert names[:2] == ["history", "progress"] and names[-1] == "done"
+    assert names.count("done") == names.count("history") == 1
+    assert events[0][1]["guess"] == {"loss": pytest.approx(2 * math.log(2)), "solved_fraction": 0.5}
+    for _, progress in events[1:-1]:
         assert set(progress) == {"sequences", "loss", "error", "solved_fraction"}
         assert 0.0 <= progress["solved_fraction"] <= 1.0
     done = events[-1][1]
     assert RESULT_KEYS <= set(done) and done["status"] == "solved" and done["solved"] is True
+    assert (done["window"], done["tolerance"]) == (10_000, 0.25)  # the paper's criterion
+    assert done["sequences"] == done["sequences_to_solve"] + 10_000  # online: one per update
     demo = done["demo"]
     assert demo["labels"][1:] == ["a1", "a2", "a3", "a4"] and len(demo["steps"]) == 5
     assert demo["steps"][0]["t"] == 1 and demo["steps"][0]["forget_gate"] == 1.0
     assert demo["target"] == demo["labels"][0] in ("x", "y") and 0 <= demo["cell_index"] < done["cells"]
-    # Afterwards: the status holds the result, and a late stream gets `done` at once.
+    # Afterwards: the status holds the result, and a late stream (a page that reconnects,
+    # or a second page) gets the whole curve at once, then `done`.
     status = client.get(f"/api/train/{job['id']}").json()
     assert status["status"] == "solved" and status["result"] == done
-    assert read_events(client, job["id"]) == [("done", done)]
+    late = read_events(client, job["id"])
+    assert [name for name, _ in late] == ["history", "done"] and late[1][1] == done
+    history = late[0][1]["points"]
+    seen = [p["sequences"] for p in history]
+    assert seen == sorted(seen) and seen[-1] == done["sequences"]
+    streamed = [p for name, p in events[1:-1] if p["loss"] is not None]
+    assert streamed and all(p in history for p in streamed)  # every point the live page drew
 
 
 def test_cancel_is_idempotent_and_the_stream_ends_cancelled(client):
@@ -127,3 +139,19 @@ def test_finished_jobs_are_forgotten_and_shutdown_stops_running_ones():
     while not slow.done and time.monotonic() < deadline:
         time.sleep(0.05)
     assert slow.status == "cancelled"
+
+
+def test_the_kept_history_is_bounded_and_keeps_its_ends():
+    from app.train.jobs import thin
+
+    points = [{"sequences": k} for k in range(10)]
+    assert thin(points, limit=10) is points
+    for n in (11, 12):
+        kept = thin([{"sequences": k} for k in range(n)], limit=10)
+        assert kept[0]["sequences"] == 0 and kept[-1]["sequences"] == n - 1 and len(kept) <= 7
+    history = []
+    for k in range(5000):  # a long run, one point at a time, as the reader thread adds them
+        history = thin(history + [{"sequences": k}], limit=400)
+        assert len(history) <= 400
+    assert history[0]["sequences"] == 0 and history[-1]["sequences"] == 4999
+    assert len(history) > 200  # thinned by halves: never below half the limit

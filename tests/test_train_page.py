@@ -56,3 +56,49 @@ def test_the_page_answers_while_a_cell_trains(page, live_server):
     expect(page.get_by_test_id("cell-value")).to_have_text("-0.3", timeout=2000)
     page.get_by_role("button", name="Stop").click()
     expect(page.locator("#train-status")).to_contain_text("Stopped", timeout=30_000)
+
+
+def test_a_page_that_reconnects_draws_the_whole_curve_and_the_guessing_line(
+        page, live_server, monkeypatch):
+    """The server keeps a run's progress; every connection to its event stream begins with
+    all of it, and the page draws that whole curve afresh (not only what it saw live). The
+    first connection here drops after one point; the second brings only the history."""
+    import asyncio
+
+    from app.api import train as train_api
+
+    original, connections, sent = train_api._stream, [], {}
+
+    async def dropping(job, request):
+        connections.append(job.id)
+        if len(connections) == 1:
+            yield b"retry: 200\n\n"  # reconnect soon
+            chunks = original(job, request)
+            for _ in range(2):  # history (still empty) and one progress event, then drop
+                yield await chunks.__anext__()
+            await chunks.aclose()
+            return
+        for _ in range(300):  # meanwhile the run goes on: wait for ten points
+            if len(job.history) >= 10:
+                break
+            await asyncio.sleep(0.1)
+        sent["points"] = len(job.history)
+        yield train_api._event("history", {"points": job.history, "guess": train_api._guess(job)})
+        while not await request.is_disconnected():
+            await asyncio.sleep(0.1)
+
+    monkeypatch.setattr(train_api, "_stream", dropping)
+    open_fresh(page, live_server, "#train=first-symbol,1000,rnn,3")
+    page.get_by_role("button", name="Start training").click()
+    try:
+        page.wait_for_function("() => document.querySelector('#train-curve path.success-line')"
+                               "?.getAttribute('d').split('L').length > 8", timeout=60_000)
+        drawn = page.locator("#train-curve path.success-line").get_attribute("d").count("L") + 1
+        assert len(connections) == 2 and drawn == sent["points"] >= 10
+        # A network with no memory: the dotted line at 50 % right, its loss 2 ln 2.
+        expect(page.locator("#train-curve path.guess-line")).to_have_count(1)
+        expect(page.locator("#train-curve .guess-label")).to_have_text(
+            "no memory: at most 50% right, loss 1.386")
+    finally:
+        for job_id in set(connections):
+            train_api.jobs.cancel(job_id)

@@ -4,7 +4,7 @@ worker processes (app.train.jobs); this layer only validates and serialises."""
 import asyncio
 import time
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import orjson
 from fastapi import APIRouter, Request
@@ -16,6 +16,7 @@ from ..connections import stopping
 from ..errors import FieldError
 from ..schemas import ErrorResponse
 from ..train.jobs import Busy, Job, JobManager
+from ..train.tasks import make_task
 
 jobs = JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
@@ -32,6 +33,12 @@ router = APIRouter(prefix="/api/train", tags=["train"], lifespan=lifespan)
 ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (400, 404, 413, 422, 429)}
 
 
+if TYPE_CHECKING:  # a type checker cannot read a Literal built at run time
+    TrainModel = str
+else:
+    TrainModel = Literal[cfg.TRAIN_MODELS]
+
+
 class TrainRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     task: Literal["first-symbol", "adding"] = Field(
@@ -39,7 +46,7 @@ class TrainRequest(BaseModel):
                     "symbols; `adding`: the 1997 adding problem with minimal length `lag`.")
     lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX, description=(
         "The lag (`first-symbol`) or minimal length (`adding`, at least 2)."))] = cfg.TRAIN_LAG_DEFAULT
-    model: Literal["lstm1997", "forget", "peephole", "rnn"] = "lstm1997"
+    model: TrainModel = "lstm1997"
     seed: Annotated[int, Field(ge=0, le=cfg.TRAIN_SEED_MAX)] = 0
     budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
         Field(None, description="Training sequences before giving up; default "
@@ -51,8 +58,14 @@ class JSONBytes(Response):
 
 
 def _json(job: Job, status_code: int = 200) -> Response:
-    return JSONBytes(orjson.dumps(job.summary(), option=orjson.OPT_SERIALIZE_NUMPY),
+    return JSONBytes(orjson.dumps({**job.summary(), "guess": _guess(job)},
+                                  option=orjson.OPT_SERIALIZE_NUMPY),
                      status_code=status_code)
+
+
+def _guess(job: Job) -> dict | None:
+    """Loss and share right that a network with no memory can reach on this job's task."""
+    return make_task(job.config["task"], job.config["lag"]).guess
 
 
 def _job(job_id: str) -> Job:
@@ -97,7 +110,8 @@ async def cancel(job_id: str) -> Response:
 @router.get("/{job_id}/events", responses=ERRORS,
             response_class=StreamingResponse)
 async def events(job_id: str, request: Request) -> StreamingResponse:
-    """Server-sent events: `progress` now and as training goes on, then one `done`."""
+    """Server-sent events: `history` (the curve so far), `progress` now and as training
+    goes on, then one `done`."""
     job = _job(job_id)
     return StreamingResponse(_stream(job, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -111,6 +125,8 @@ NO_PROGRESS = {"sequences": 0, "loss": None, "error": None, "solved_fraction": 0
 
 
 async def _stream(job: Job, request: Request):
+    # First the whole curve so far: a page that reconnects, or a second page, draws it all.
+    yield _event("history", {"points": job.history, "guess": _guess(job)})
     if not job.done:
         seen = job.version
         yield _event("progress", job.progress or NO_PROGRESS)

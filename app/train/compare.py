@@ -11,7 +11,7 @@ def compare(base: TrainConfig, models: list[str], lags: list[int], seeds: int,
     """Train every model at every lag with seeds 0 .. seeds-1; one row per (model, lag).
 
     Each row: model, lag, runs, solved, success (fraction), mean_sequences (mean of
-    `solved_at` over solved runs, None if none), mean_seconds (over all runs).
+    `sequences_to_solve` over solved runs, None if none), mean_seconds (over all runs).
     """
     rows = []
     for lag in lags:
@@ -26,7 +26,7 @@ def compare(base: TrainConfig, models: list[str], lags: list[int], seeds: int,
             rows.append({
                 "model": model, "lag": lag, "runs": len(results), "solved": len(solved),
                 "success": len(solved) / len(results),
-                "mean_sequences": (sum(r.solved_at for r in solved) / len(solved)
+                "mean_sequences": (sum(r.sequences_to_solve for r in solved) / len(solved)
                                    if solved else None),
                 "mean_seconds": sum(r.seconds for r in results) / len(results),
             })

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import config as cfg
 from .blas import ENV_VARS
 
 CANCEL_WAIT_SECONDS = 5.0  # then a cancelled or shut-down process is terminated
@@ -33,6 +34,7 @@ class Job:
     config: dict
     status: str = "running"  # running | solved | failed | cancelled
     progress: dict | None = None  # the latest progress message
+    history: list[dict] = field(default_factory=list)  # progress so far, thinned (History)
     result: dict | None = None  # the done message, with "status" and "demo"
     version: int = 0  # bumped on every change, so watchers can tell
     finished_at: float | None = None
@@ -112,7 +114,8 @@ class JobManager:
             for line in job.process.stdout:
                 message = json.loads(line)
                 if "progress" in message:
-                    self._update(job, progress=message["progress"])
+                    self._update(job, progress=message["progress"],
+                                 history=thin(job.history + [message["progress"]]))
                 elif "done" in message:
                     self._update(job, result=message["done"], status=message["done"]["status"])
                     return
@@ -163,6 +166,16 @@ class JobManager:
         for k, job in enumerate(finished):
             if now - job.finished_at > self.keep_seconds or k < len(finished) - self.keep_jobs:
                 del self._jobs[job.id]
+
+
+def thin(points: list[dict], limit: int = cfg.TRAIN_HISTORY_POINTS) -> list[dict]:
+    """The history kept bounded: past `limit` points every other point is dropped (the
+    first and the newest stay), so a long run keeps its whole shape at half the detail.
+    Returns a new list or `points` itself; a page that reconnects draws it whole."""
+    if len(points) <= limit:
+        return points
+    kept = points[::2]
+    return kept if len(points) % 2 else kept + points[-1:]
 
 
 def _worker_env() -> dict:

@@ -14,6 +14,7 @@ import numpy as np
 from ..model import Trace, Weights, run
 from ..model.backprop import backward_with_inputs
 from ..model.cell import ROW, gates_of
+from ..model.variants import VARIANT
 from .tasks import Batch
 
 Array = np.ndarray
@@ -55,7 +56,7 @@ class Network:
         """
         H = cells
         weights = Weights.zeros(4 * H if symbols else inputs, H)
-        rows = [ROW[g] for g in (*gates_of(variant), "cell_input")]
+        rows = [VARIANT[variant].rows[name] for name in (*gates_of(variant), "cell_input")]
         w_in = np.zeros((inputs, 4, H)) if symbols else None
         for k in rows:
             if symbols:
@@ -66,7 +67,7 @@ class Network:
                 weights.w_h[k] = rng.uniform(-init, init, (H, H))
         if symbols:  # net input k, cell h reads input unit k * H + h
             weights.w_x.reshape(4 * H, 4 * H)[...] = np.eye(4 * H)
-        for gate in ("input", "output"):
+        for gate in ("input", "output"):  # the GRU's gates start at 0, as PyTorch's
             if gate in gates_of(variant):
                 weights.b[ROW[gate]] = gate_bias
         if "forget" in gates_of(variant):
@@ -75,7 +76,7 @@ class Network:
             weights.w_c[[ROW["input"], ROW["forget"], ROW["output"]]] = rng.uniform(
                 -init, init, (3, H))
         w_out = rng.uniform(-init, init, (H, outputs))
-        self_loop = 0.0 if variant == "rnn" else 1.0
+        self_loop = 0.0 if variant in ("rnn", "gru") else 1.0
         return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs), recurrent)
 
     @property
@@ -83,7 +84,8 @@ class Network:
         """Every trained array, in the order `gradients` returns them."""
         w = self.weights
         first = w.w_x if self.w_in is None else self.w_in
-        return [first, w.w_h, w.b, w.w_c, self.w_out, self.b_out]
+        extra = [w.b_h] if self.variant == "gru" else []  # the recurrent bias inside the reset
+        return [first, w.w_h, w.b, w.w_c, self.w_out, self.b_out, *extra]
 
     def cell_inputs(self, batch: Batch) -> Array:
         """What the cells see, (T, B, I): x itself, or each symbol's row of w_in."""
@@ -114,7 +116,9 @@ class Network:
             np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(),
                       d_x.reshape(-1, d_x.shape[-1]))
         d_w_h = g.w_h if self.recurrent else np.zeros_like(g.w_h)
-        return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0)]
+        extra = [g.b_h] if self.variant == "gru" else []
+        return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0),
+                *extra]
 
 
 def cross_entropy(out: Array, target: Array) -> float:

@@ -1,8 +1,9 @@
-"""The training loop: minibatches of fresh sequences, Adam, the paper's stopping rule.
+"""The training loop: fresh sequences, online or in batches, the paper's stopping rule.
 
-Every sequence of every batch counts as one training sequence seen. Each sequence is judged
-with the weights it was trained with, before their update, as the paper judged its online
-training: solved once `window` consecutive sequences were all within the task's tolerance.
+Every sequence of every batch counts as one training sequence presented. Each sequence is
+judged with the weights it is trained with, before their update, as the paper judged its
+online training (`criterion.Judge`). By default the first-symbol task trains online (one
+sequence per update), as the paper did.
 """
 
 import math
@@ -15,13 +16,16 @@ import numpy as np
 
 from .. import config as cfg
 from ..model.adam import Adam
+from . import open_cells
+from .criterion import Criterion, Judge
 from .network import Network, cross_entropy
 from .tasks import make_task
 
 
 # The cells store their input unsquashed (as the 1997 cell in the paper's Exp. 2a); with a
-# bounded g and h they saturate early ("abuse") and stall. The plain RNN uses tanh.
-DEFAULT_SQUASH = {"rnn": "tanh"}
+# bounded g and h they saturate early ("abuse") and stall. The plain RNN and the GRU's
+# candidate use tanh, as PyTorch's.
+DEFAULT_SQUASH = {"rnn": "tanh", "gru": "tanh"}
 
 
 def _one_clear_cell(task: str, model: str) -> bool:
@@ -30,7 +34,7 @@ def _one_clear_cell(task: str, model: str) -> bool:
     identity h), so it learns to open its input gate on the first symbol, keep it shut
     across the lag and open its output gate for the end. (The adding problem needs
     recurrent connections; the RNN's memory is one.)"""
-    return task == "first-symbol" and model != "rnn"
+    return task == "first-symbol" and model in ("lstm1997", "forget", "peephole")
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,44 @@ class TrainConfig:
     model: str = "lstm1997"
     seed: int = 0
     budget: int | None = None  # training sequences; None: the task's default
-    batch: int = 16  # sequences per update
+    batch: int | None = None  # sequences per update; None: the task's default
     cells: int | None = None  # None: 1 for first-symbol cells, else 4
     squash: str | None = None  # None: logistic for first-symbol cells, identity for adding, tanh for rnn
     recurrent: bool | None = None  # None: False for first-symbol cells, else True
-    lr: float = 0.01
-    window: int = cfg.TRAIN_WINDOW_DEFAULT  # consecutive good sequences that count as solved
+    lr: float | None = None  # step size; None: the optimiser's default for the task
+    optimizer: str = "adam"  # adam | sgd (plain gradient descent)
+    window: int | None = None  # consecutive good sequences that count as solved; None: the paper's
+    gate_bias: float | None = None  # input and output gates' first bias; None: see config
+    init: float | None = None  # weights start uniform in [-init, init]; None: see config
     clip: float = 1.0  # largest gradient norm applied
+    max_seconds: float | None = None  # wall-time budget; None: only the sequence budget
 
     def resolved(self) -> "TrainConfig":
         """This configuration with every None replaced by its default."""
         clear = _one_clear_cell(self.task, self.model)
-        return replace(self, budget=self.budget or cfg.TRAIN_BUDGET_DEFAULT[self.task],
-                       squash=self.squash or ("logistic" if clear else DEFAULT_SQUASH.get(self.model, "identity")),
-                       cells=self.cells or (1 if clear else 4),
-                       recurrent=(not clear) if self.recurrent is None else self.recurrent)
+        paper = cfg.TRAIN_PAPER_CRITERION[self.task]
+        return replace(
+            self, budget=self.budget or cfg.TRAIN_BUDGET_DEFAULT[self.task],
+            batch=self.batch or (cfg.TRAIN_BATCH_ONLINE if clear else cfg.TRAIN_BATCH_RECURRENT),
+            lr=self.lr or cfg.TRAIN_LR_DEFAULT[self.optimizer][self.task],
+            window=self.window or paper["window"],
+            squash=self.squash or ("logistic" if clear else DEFAULT_SQUASH.get(self.model, "identity")),
+            cells=self.cells or (1 if clear else 4),
+            recurrent=(not clear) if self.recurrent is None else self.recurrent,
+            gate_bias=(cfg.TRAIN_GATE_BIAS["clear" if clear else "recurrent"]
+                       if self.gate_bias is None else self.gate_bias),
+            init=cfg.TRAIN_INIT.get(self.model, cfg.TRAIN_INIT["cells"]) if self.init is None
+            else self.init)
+
+    def criterion(self) -> Criterion:
+        paper = cfg.TRAIN_PAPER_CRITERION[self.task]
+        return Criterion(self.window or paper["window"], paper["tolerance"],
+                         paper["mean_squared_limit"])
 
 
 @dataclass(frozen=True)
 class Progress:
-    sequences: int  # seen so far
+    sequences: int  # presented so far
     loss: float  # mean cross-entropy since the last report
     error: float  # mean over the latest batch of each sequence's largest |output - target|
     solved_fraction: float  # fraction of sequences since the last report within tolerance
@@ -72,17 +94,21 @@ class Result:
     model: str
     seed: int
     solved: bool
-    sequences: int  # training sequences seen in all
+    sequences: int  # training sequences presented in all, the winning window included
+    sequences_to_solve: int | None  # presented before the winning window began
     seconds: float
     final_error: float  # mean largest |output - target| over a fresh test batch
     status: str  # solved | failed | cancelled
-    solved_at: int | None  # sequences seen before the winning streak began
     test_accuracy: float  # fraction of the test batch within tolerance
     window: int
+    tolerance: float
+    mean_squared_limit: float | None
     batch: int
     cells: int
     squash: str
     recurrent: bool
+    optimizer: str
+    lr: float
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -100,15 +126,18 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     calling thread; cancel is polled between batches.
     """
     config = config.resolved()
+    criterion = config.criterion()
     rng = np.random.default_rng(config.seed)
     task = make_task(config.task, config.lag)
     net = Network.create(rng, config.model, config.squash, task.inputs, config.cells,
                          task.outputs, symbols=task.symbolic, recurrent=config.recurrent,
-                         gate_bias=-1.0 if config.recurrent else -3.0)
-    adam = Adam(net.params, lr=config.lr)
+                         gate_bias=config.gate_bias, init=config.init)
+    fast = open_cells.applies(net)
+    optimiser = _optimiser(config, open_cells.params(net) if fast else net.params)
+    judge = Judge(criterion)
     start = time.perf_counter()
-    seen = streak = 0
-    solved_at = None
+    seen = 0
+    to_solve = None
     status = "failed"
     recent = _Recent()
     last_report = -math.inf
@@ -116,23 +145,26 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
         if cancel is not None and cancel.is_set():
             status = "cancelled"
             break
+        if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
+            break  # out of time: failed
         batch = task.batch(rng, min(config.batch, config.budget - seen))
-        trace, out = net.forward(batch)
-        errors = np.max(np.abs(out - batch.target), axis=1)
+        computed, out = _forward(net, batch, fast)
+        diff = out - batch.target
+        errors = np.max(np.abs(diff), axis=1)
         loss = cross_entropy(out, batch.target)
         if not math.isfinite(loss):
             break  # diverged: counts as failed
-        good = errors < task.tolerance
-        streak, won = _advance_streak(streak, good, config.window)
-        if won is not None:  # the streak began `window` sequences before the won-th
-            solved_at, status = seen + won + 1 - config.window, "solved"
-        seen += len(good)
-        recent.add(loss, errors, good)
+        won = judge.feed(errors.tolist(), np.mean(diff * diff, axis=1).tolist())
+        recent.add(loss, errors, errors < criterion.tolerance)
+        if won is not None:  # the window began `window` sequences before the won-th ended
+            to_solve, status = seen + won + 1 - criterion.window, "solved"
+        seen += len(errors)  # the whole batch was presented
         if won is not None:
             break
-        grads = net.gradients(trace, out, batch.target, batch)
+        grads = (open_cells.gradients(net, computed, out, batch.target) if fast
+                 else net.gradients(computed, out, batch.target, batch))
         _clip(grads, config.clip)
-        adam.step(grads)
+        optimiser.step(grads)
         if on_progress is not None and time.perf_counter() - last_report >= report_seconds:
             last_report = time.perf_counter()
             on_progress(recent.report(seen))
@@ -141,34 +173,46 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     final_error, accuracy = evaluate(net, task, np.random.default_rng(config.seed + 10**6))
     result = Result(
         task=config.task, lag=config.lag, model=config.model, seed=config.seed,
-        solved=status == "solved", sequences=seen,
+        solved=status == "solved", sequences=seen, sequences_to_solve=to_solve,
         seconds=round(time.perf_counter() - start, 3), final_error=final_error, status=status,
-        solved_at=solved_at, test_accuracy=accuracy, window=config.window, batch=config.batch,
-        cells=config.cells, squash=config.squash, recurrent=config.recurrent)
+        test_accuracy=accuracy, window=criterion.window, tolerance=criterion.tolerance,
+        mean_squared_limit=criterion.mean_squared_limit, batch=config.batch,
+        cells=config.cells, squash=config.squash, recurrent=config.recurrent,
+        optimizer=config.optimizer, lr=config.lr)
     return result, net
+
+
+def _forward(net: Network, batch, fast: bool):
+    """(what the gradient needs, read-out (B, K)): the open-cell fast path where it applies."""
+    return open_cells.forward(net, batch.symbols) if fast else net.forward(batch)
 
 
 def evaluate(net: Network, task, rng: np.random.Generator) -> tuple[float, float]:
     """Mean largest |output - target| and fraction within tolerance on fresh sequences."""
     batch = task.batch(rng, TEST_SEQUENCES)
-    _, out = net.forward(batch)
+    _, out = _forward(net, batch, open_cells.applies(net))
     errors = np.max(np.abs(out - batch.target), axis=1)
     if not np.all(np.isfinite(errors)):
         return 1.0, 0.0
     return round(float(errors.mean()), 6), float(np.mean(errors < task.tolerance))
 
 
-def _advance_streak(streak: int, good: np.ndarray, window: int) -> tuple[int, int | None]:
-    """Extend the run of consecutive good sequences by this batch's, in order.
+class _SGD:
+    """Plain gradient descent, p -= lr * g, as the paper trained (online: one sequence per
+    step). Mutates the params."""
 
-    Returns the new streak and, if it reached `window` inside this batch, the index of the
-    sequence that completed it (None otherwise).
-    """
-    for k, ok in enumerate(good.tolist()):
-        streak = streak + 1 if ok else 0
-        if streak >= window:
-            return streak, k
-    return streak, None
+    def __init__(self, params: list[np.ndarray], lr: float):
+        self.params, self.lr = params, lr
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        for p, g in zip(self.params, grads):
+            p -= self.lr * g
+
+
+def _optimiser(config: TrainConfig, params: list[np.ndarray]):
+    if config.optimizer == "sgd":
+        return _SGD(params, config.lr)
+    return Adam(params, lr=config.lr)
 
 
 def _clip(grads: list[np.ndarray], limit: float) -> None:

@@ -17,6 +17,7 @@ export class TrainPanel {
     this.change = change;
     this.run = null; // {id, budget, events: EventSource}
     this.progress = []; // [{sequences, error, solved_fraction}]
+    this.guess = null; // {loss, solved_fraction} of a network with no memory, or null
     this.result = null;
     this.demoStep = 1;
     this.demoTimer = null;
@@ -59,6 +60,7 @@ export class TrainPanel {
   async start(settings) {
     this.stop();
     this.progress = [];
+    this.guess = null;
     this.result = null;
     this.stopDemo();
     $("train-demo").hidden = true;
@@ -76,6 +78,9 @@ export class TrainPanel {
     }
     const events = new EventSource(`/api/train/${encodeURIComponent(answer.id)}/events`);
     this.run = { id: answer.id, budget: answer.budget ?? null, events };
+    this.guess = answer.guess ?? null;
+    // Every (re)connection begins with the whole curve so far: draw it afresh.
+    events.addEventListener("history", (e) => this.onHistory(JSON.parse(e.data)));
     events.addEventListener("progress", (e) => this.onProgress(JSON.parse(e.data)));
     events.addEventListener("done", (e) => this.onDone(JSON.parse(e.data)));
     events.addEventListener("error", () => {
@@ -89,6 +94,12 @@ export class TrainPanel {
   stop() {
     if (!this.run) return;
     fetch(`/api/train/${encodeURIComponent(this.run.id)}`, { method: "DELETE" }).catch(() => {});
+  }
+
+  onHistory({ points, guess }) {
+    this.progress = points.slice();
+    this.guess = guess ?? null;
+    this.drawCurve();
   }
 
   onProgress(point) {
@@ -129,8 +140,7 @@ export class TrainPanel {
     clear(svg);
     const { left, right, top, bottom } = CURVE;
     const points = this.progress;
-    // The x axis spans the sequences seen so far, not the budget the run may never use.
-    const span = Math.max(points.length ? points[points.length - 1].sequences : 0, this.result?.sequences ?? 0, 1);
+    const span = this.curveSpan(); // the sequences seen so far, not the budget the run may never use
     const x = (n) => left + (n / span) * (right - left);
     const y = (v) => bottom - Math.min(Math.max(v, 0), 1) * (bottom - top);
     el("path", { class: "axis", d: `M${left} ${top}V${bottom}H${right}` }, svg);
@@ -139,10 +149,31 @@ export class TrainPanel {
     el("text", { class: "curve-tick", x: right, y: bottom + 22, "text-anchor": "end", text: span }, svg);
     el("text", { class: "curve-tick curve-axis", x: (left + right) / 2, y: bottom + 22, "text-anchor": "middle",
       text: t("train.axis_sequences") }, svg);
+    this.drawGuess(svg, y);
     if (!points.length) return;
     const path = (key) => points.map((p, k) => `${k ? "L" : "M"}${x(p.sequences).toFixed(1)} ${y(p[key] ?? 0).toFixed(1)}`).join("");
     el("path", { class: "series success-line", d: path("solved_fraction") }, svg);
     el("path", { class: "series error-line", d: path("error") }, svg);
+  }
+
+  /** Sequences the x axis spans: the run so far with room to grow (a run solved in 11,000
+   * of a 200,000 budget would otherwise crowd into the first twentieth of the chart). */
+  curveSpan() {
+    const last = this.progress.length ? this.progress[this.progress.length - 1].sequences : 0;
+    const end = Math.max(this.result?.sequences ?? 0, last);
+    if (this.result) return Math.max(end, 1);
+    const budget = this.run?.budget ?? Infinity;
+    return Math.max(1, Math.min(budget, Math.ceil((end * 1.25 + 1000) / 1000) * 1000));
+  }
+
+  /** A network with no memory at all: a dotted line at the share right it can reach. */
+  drawGuess(svg, y) {
+    if (!this.guess) return;
+    const { left, right } = CURVE;
+    const level = y(this.guess.solved_fraction);
+    el("path", { class: "guess-line", d: `M${left} ${level}H${right}` }, svg);
+    const text = t("train.guess", { percent: pct(this.guess.solved_fraction), loss: fmt(this.guess.loss) });
+    el("text", { class: "curve-tick guess-label", x: right - 8, y: level - 8, "text-anchor": "end", text }, svg);
   }
 
   // ---- the learned cell on a test sequence ----------------------------------------------
