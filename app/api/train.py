@@ -2,6 +2,7 @@
 worker processes (app.train.jobs); this layer only validates and serialises."""
 
 import asyncio
+import secrets
 import time
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
@@ -15,10 +16,11 @@ from .. import config as cfg
 from ..connections import stopping
 from ..errors import FieldError
 from ..schemas import ErrorResponse
-from ..train.jobs import Busy, Job, JobManager
+from ..train.jobs import Busy, ClientBusy, Job, JobManager, Limits
 from ..train.tasks import make_task
 
 jobs = JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS)
+CLIENT_COOKIE = "lstm_lab_trainer"  # the browser's id: one running job each (a school is one NAT)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
 KEEP_ALIVE_SECONDS = 15.0
 
@@ -76,25 +78,45 @@ def _job(job_id: str) -> Job:
     return job
 
 
+def _client(http: Request) -> tuple[str, bool]:
+    """The browser's id from its cookie, or a new one; and whether it is new."""
+    known = http.cookies.get(CLIENT_COOKIE, "")
+    if len(known) == 32 and all(c in "0123456789abcdef" for c in known):
+        return known, False
+    return secrets.token_hex(16), True
+
+
 @router.post("", status_code=202, responses=ERRORS)
-async def start(request: TrainRequest) -> Response:
-    """Start training in a worker process; answers at once with the job's id."""
+async def start(request: TrainRequest, http: Request) -> Response:
+    """Start training in a worker process; answers at once with the job's id. One running
+    job per browser (a cookie), stopped after a wall-clock limit or when nobody watches it."""
     if request.task == "adding" and request.lag < 2:
         raise FieldError("lag", "the adding problem needs a length of at least 2")
     config = request.model_dump()
     config["budget"] = request.budget or cfg.TRAIN_BUDGET_DEFAULT[request.task]
+    client, new = _client(http)
+    settings = http.app.state.settings
+    limits = Limits(settings.train_max_seconds, settings.train_unwatched)
     try:
-        job = await asyncio.to_thread(jobs.start, config)
+        job = await asyncio.to_thread(jobs.start, config, client, limits)
+    except ClientBusy as busy:
+        raise FieldError("request", f"{busy}; stop it or wait for it to finish",
+                         status=429, kind="one_job_per_client") from None
     except Busy as busy:
         raise FieldError("request", f"{busy}; wait for one to finish or stop one",
                          status=429, kind="too_many_jobs") from None
-    return _json(job, 202)
+    answer = _json(job, 202)
+    if new:
+        answer.set_cookie(CLIENT_COOKIE, client, httponly=True, samesite="strict", path="/api/train")
+    return answer
 
 
 @router.get("/{job_id}", responses=ERRORS)
 async def status(job_id: str) -> Response:
     """The job's status, its latest progress and, once it has ended, its result."""
-    return _json(_job(job_id))
+    job = _job(job_id)
+    job.watch()
+    return _json(job)
 
 
 @router.delete("/{job_id}", responses=ERRORS)
@@ -132,6 +154,7 @@ async def _stream(job: Job, request: Request):
         yield _event("progress", job.progress or NO_PROGRESS)
         quiet_since = time.monotonic()
         while not job.done:
+            job.watch()  # an open stream keeps the job alive
             await asyncio.sleep(STREAM_SECONDS)
             if stopping(request.scope) or await request.is_disconnected():
                 return  # the server is shutting down (the page reconnects), or the client left

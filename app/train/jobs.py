@@ -20,12 +20,25 @@ from pathlib import Path
 from .. import config as cfg
 from .blas import ENV_VARS
 
+GUARD_SECONDS = 0.2  # how often running jobs are checked against their limits
 CANCEL_WAIT_SECONDS = 5.0  # then a cancelled or shut-down process is terminated
 SOURCE_ROOT = str(Path(__file__).resolve().parents[2])  # the directory holding `app`
 
 
 class Busy(Exception):
     """As many jobs are running as allowed."""
+
+
+class ClientBusy(Busy):
+    """This client already has a job running (one per client: a fair share)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A job's fair share: seconds it may run at most, and unwatched (no open event stream,
+    no status read) before it is stopped."""
+    max_seconds: float = 1200.0
+    unwatched: float = 60.0
 
 
 @dataclass
@@ -39,11 +52,20 @@ class Job:
     version: int = 0  # bumped on every change, so watchers can tell
     finished_at: float | None = None
     cancelled: bool = False  # a stop was asked for
+    client: str = ""  # who started it (the page's cookie)
+    limits: Limits = field(default_factory=Limits)
+    started_at: float = field(default_factory=time.monotonic)
+    watched_at: float = field(default_factory=time.monotonic)  # last status read or stream tick
+    stop_reason: str | None = None  # "time_limit" | "unwatched" once the server stopped it
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def done(self) -> bool:
         return self.status != "running"
+
+    def watch(self) -> None:
+        """Someone is looking at the job (a status read, an open event stream)."""
+        self.watched_at = time.monotonic()
 
     def summary(self) -> dict:
         return {"id": self.id, "status": self.status, **self.config,
@@ -53,26 +75,64 @@ class Job:
 class JobManager:
     """Starts, tracks, cancels and forgets jobs. Thread-safe."""
 
-    def __init__(self, max_running: int, keep_seconds: float, keep_jobs: int):
+    def __init__(self, max_running: int, keep_seconds: float, keep_jobs: int,
+                 keep_per_client: int = cfg.TRAIN_KEEP_PER_CLIENT):
         self.max_running, self.keep_seconds, self.keep_jobs = max_running, keep_seconds, keep_jobs
+        self.keep_per_client = keep_per_client
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._guard: threading.Thread | None = None
 
-    def start(self, config: dict) -> Job:
-        """Start training `config` (TrainConfig fields); raises Busy at the limit."""
+    def start(self, config: dict, client: str = "", limits: Limits = Limits()) -> Job:
+        """Start training `config` (TrainConfig fields) for `client`; raises ClientBusy if the
+        client has a job running, Busy at the server's limit."""
         with self._lock:
             self._forget_old()
-            if sum(not j.done for j in self._jobs.values()) >= self.max_running:
+            running = [j for j in self._jobs.values() if not j.done]
+            if client and any(j.client == client for j in running):
+                raise ClientBusy("this page already has a training job running")
+            if len(running) >= self.max_running:
                 raise Busy(f"{self.max_running} training jobs are already running")
-            job = Job(secrets.token_hex(8), dict(config))
+            job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits)
             job.process = subprocess.Popen(
                 [sys.executable, "-m", "app.train.worker", json.dumps(job.config)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
                 cwd=SOURCE_ROOT, env=_worker_env())
             self._jobs[job.id] = job
+            if self._guard is None or not self._guard.is_alive():
+                self._guard = threading.Thread(target=self._enforce, daemon=True, name="train-guard")
+                self._guard.start()
         threading.Thread(target=self._read, args=(job,), daemon=True,
                          name=f"train-reader-{job.id}").start()
         return job
+
+    def jobs(self) -> list[Job]:
+        """Every job kept, newest first."""
+        with self._lock:
+            self._forget_old()
+            return sorted(self._jobs.values(), key=lambda j: -j.started_at)
+
+    def _enforce(self) -> None:
+        """Guard thread: stop jobs past their wall-clock limit or unwatched too long; ends
+        when no job runs."""
+        while True:
+            time.sleep(GUARD_SECONDS)
+            now = time.monotonic()
+            with self._lock:
+                running = [j for j in self._jobs.values() if not j.done]
+                if not running:
+                    self._guard = None
+                    return
+            for job in running:
+                if job.cancelled:
+                    continue
+                if now - job.started_at > job.limits.max_seconds:
+                    job.stop_reason = "time_limit"
+                elif now - job.watched_at > job.limits.unwatched:
+                    job.stop_reason = "unwatched"
+                else:
+                    continue
+                self.cancel(job.id)
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -145,6 +205,8 @@ class JobManager:
             if status is not None:
                 if status == "cancelled" and job.result is not None:
                     job.result["status"] = "cancelled"
+                if job.result is not None and job.stop_reason:
+                    job.result["stopped_by"] = job.stop_reason
                 job.status, job.finished_at = status, time.monotonic()
             job.version += 1
 
@@ -152,19 +214,25 @@ class JobManager:
         status = "cancelled" if job.cancelled else "failed"
         sequences = (job.progress or {}).get("sequences", 0)
         return {**job.config, "solved": False, "sequences": sequences, "seconds": None,
-                "final_error": None, "status": status, "demo": None, "message": message}
+                "final_error": None, "status": status, "demo": None, "message": message,
+                "stopped_by": job.stop_reason}
 
     def _terminate(self, job: Job) -> None:
         if job.process is not None and job.process.poll() is None:
             job.process.kill()
 
     def _forget_old(self) -> None:
-        """Drop finished jobs older than keep_seconds, and all but the newest keep_jobs."""
+        """Drop finished jobs older than keep_seconds, all but each client's newest
+        keep_per_client (a client's flood evicts only its own), and all but the newest
+        keep_jobs in all (a memory bound)."""
         now = time.monotonic()
         finished = sorted((j for j in self._jobs.values() if j.done),
-                          key=lambda j: j.finished_at)
+                          key=lambda j: j.finished_at or 0.0, reverse=True)
+        per_client: dict[str, int] = {}
         for k, job in enumerate(finished):
-            if now - job.finished_at > self.keep_seconds or k < len(finished) - self.keep_jobs:
+            per_client[job.client] = per_client.get(job.client, 0) + 1
+            if (now - (job.finished_at or now) > self.keep_seconds or k >= self.keep_jobs
+                    or per_client[job.client] > self.keep_per_client):
                 del self._jobs[job.id]
 
 

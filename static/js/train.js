@@ -198,7 +198,8 @@ export class TrainPanel {
     const view = { variant: this.demoModel, selfLoop: 1, step: this.demoStep };
     if (this.demoModel !== "rnn") {
       const scale = Math.max(1, ...steps.map((s) => Math.abs(s.cell)));
-      this.diagram.update({ state: view, step: current, scale });
+      const previous = this.demoStep > 1 ? steps[this.demoStep - 2].cell : 0;
+      this.diagram.update({ state: view, step: current, scale, previous });
     }
     this.timeline.update({ state: view, cell: { steps } });
     $("train-demo-step").value = String(this.demoStep);
