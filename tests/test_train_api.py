@@ -8,6 +8,7 @@ import pytest
 
 from app import config
 from app.api import train as train_api
+from app.main import app as main_app
 
 QUICK = {"task": "first-symbol", "lag": 5, "model": "lstm1997", "seed": 0, "budget": 20000}
 LONG = {"task": "first-symbol", "lag": 1000, "model": "rnn", "budget": 500_000}
@@ -18,7 +19,7 @@ RESULT_KEYS = {"task", "lag", "model", "seed", "solved", "sequences", "sequences
 @pytest.fixture(autouse=True, scope="module")
 def stop_jobs_afterwards():
     yield
-    train_api.jobs.shutdown()
+    main_app.state.train_jobs.shutdown()
 
 
 def read_events(client, job_id):
@@ -101,7 +102,7 @@ def test_too_many_jobs_is_429_naming_request_and_the_server_keeps_answering(clie
 
 
 def test_one_running_job_per_browser_by_its_cookie(client):
-    for job in train_api.jobs.jobs():  # room for two: stop what earlier tests left running
+    for job in main_app.state.train_jobs.jobs():  # room for two: stop what earlier tests left running
         client.delete(f"/api/train/{job.id}")
     first = as_new_browser(client).post("/api/train", json=LONG)
     assert first.status_code == 202 and client.cookies.get(train_api.CLIENT_COOKIE)

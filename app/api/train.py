@@ -19,7 +19,22 @@ from ..schemas import ErrorResponse
 from ..train.jobs import Busy, ClientBusy, Job, JobManager, Limits
 from ..train.tasks import make_task
 
-jobs = JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS)
+
+
+def make_jobs(settings) -> JobManager:
+    """The app's training jobs for `settings`: shared through Redis with a Redis URL (every
+    worker and instance answers for every job; the job limit is the fleet's), else this
+    process's own."""
+    shared = None
+    if settings.redis_url:
+        from ..train.redis_jobs import RedisJobs
+
+        shared = RedisJobs(settings.redis_url, cfg.TRAIN_KEEP_SECONDS + settings.train_max_seconds)
+    return JobManager(cfg.TRAIN_MAX_JOBS, cfg.TRAIN_KEEP_SECONDS, cfg.TRAIN_KEEP_JOBS, shared=shared)
+
+
+def _jobs(http: Request) -> JobManager:
+    return http.app.state.train_jobs
 CLIENT_COOKIE = "lstm_lab_trainer"  # the browser's id: one running job each (a school is one NAT)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
 KEEP_ALIVE_SECONDS = 15.0
@@ -28,7 +43,7 @@ KEEP_ALIVE_SECONDS = 15.0
 @asynccontextmanager
 async def lifespan(app):
     yield
-    await asyncio.to_thread(jobs.shutdown)  # stop every training process with the server
+    await asyncio.to_thread(app.state.train_jobs.shutdown)  # stop every training process with the server
 
 
 router = APIRouter(prefix="/api/train", tags=["train"], lifespan=lifespan)
@@ -70,8 +85,8 @@ def _guess(job: Job) -> dict | None:
     return make_task(job.config["task"], job.config["lag"]).guess
 
 
-def _job(job_id: str) -> Job:
-    job = jobs.get(job_id)
+async def _job(http: Request, job_id: str) -> Job:
+    job = await asyncio.to_thread(_jobs(http).get, job_id)
     if job is None:
         raise FieldError("id", "no training job has this id (finished jobs are kept "
                          f"{cfg.TRAIN_KEEP_SECONDS // 60} minutes)", status=404, kind="not_found")
@@ -98,7 +113,7 @@ async def start(request: TrainRequest, http: Request) -> Response:
     settings = http.app.state.settings
     limits = Limits(settings.train_max_seconds, settings.train_unwatched)
     try:
-        job = await asyncio.to_thread(jobs.start, config, client, limits)
+        job = await asyncio.to_thread(_jobs(http).start, config, client, limits)
     except ClientBusy as busy:
         raise FieldError("request", f"{busy}; stop it or wait for it to finish",
                          status=429, kind="one_job_per_client") from None
@@ -112,20 +127,21 @@ async def start(request: TrainRequest, http: Request) -> Response:
 
 
 @router.get("/{job_id}", responses=ERRORS)
-async def status(job_id: str) -> Response:
+async def status(job_id: str, http: Request) -> Response:
     """The job's status, its latest progress and, once it has ended, its result."""
-    job = _job(job_id)
-    job.watch()
+    job = await _job(http, job_id)
+    await asyncio.to_thread(_jobs(http).watch, job_id)
     return _json(job)
 
 
 @router.delete("/{job_id}", responses=ERRORS)
-async def cancel(job_id: str) -> Response:
+async def cancel(job_id: str, http: Request) -> Response:
     """Stop the job (idempotent); answers once it has stopped, or after a few seconds."""
-    job = jobs.cancel(job_id) or _job(job_id)
+    job = await asyncio.to_thread(_jobs(http).cancel, job_id) or await _job(http, job_id)
     deadline = time.monotonic() + 3.0
     while not job.done and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
+        job = await _job(http, job_id)  # another process's job: a fresh copy
     return _json(job)
 
 
@@ -134,7 +150,7 @@ async def cancel(job_id: str) -> Response:
 async def events(job_id: str, request: Request) -> StreamingResponse:
     """Server-sent events: `history` (the curve so far), `progress` now and as training
     goes on, then one `done`."""
-    job = _job(job_id)
+    job = await _job(request, job_id)
     return StreamingResponse(_stream(job, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -153,9 +169,12 @@ async def _stream(job: Job, request: Request):
         seen = job.version
         yield _event("progress", job.progress or NO_PROGRESS)
         quiet_since = time.monotonic()
+        manager = _jobs(request)
         while not job.done:
-            job.watch()  # an open stream keeps the job alive
+            await asyncio.to_thread(manager.watch, job.id)  # an open stream keeps the job alive
             await asyncio.sleep(STREAM_SECONDS)
+            fresh = await asyncio.to_thread(manager.get, job.id)  # another process's job: a copy
+            job = fresh or job
             if stopping(request.scope) or await request.is_disconnected():
                 return  # the server is shutting down (the page reconnects), or the client left
             if job.version != seen and job.progress is not None and not job.done:

@@ -16,9 +16,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config as cfg
 from .blas import ENV_VARS
+
+if TYPE_CHECKING:
+    from .redis_jobs import RedisJobs
 
 GUARD_SECONDS = 0.2  # how often running jobs are checked against their limits
 CANCEL_WAIT_SECONDS = 5.0  # then a cancelled or shut-down process is terminated
@@ -67,18 +71,32 @@ class Job:
         """Someone is looking at the job (a status read, an open event stream)."""
         self.watched_at = time.monotonic()
 
+    def snapshot(self) -> dict:
+        """What another process needs to answer for the job (JSON-ready)."""
+        return {"id": self.id, "config": self.config, "status": self.status,
+                "progress": self.progress, "history": self.history, "result": self.result,
+                "version": self.version, "client": self.client}
+
+    @classmethod
+    def from_snapshot(cls, data: dict) -> "Job":
+        """A read-only copy of a job another process owns."""
+        return cls(data["id"], data["config"], data["status"], data["progress"], data["history"],
+                   data["result"], data["version"], client=data["client"])
+
     def summary(self) -> dict:
         return {"id": self.id, "status": self.status, **self.config,
                 "progress": self.progress, "result": self.result}
 
 
 class JobManager:
-    """Starts, tracks, cancels and forgets jobs. Thread-safe."""
+    """Starts, tracks, cancels and forgets jobs. Thread-safe. With `shared` (Redis), jobs
+    and the running-job limit are shared by every process on the same Redis; without, this
+    process's memory holds them."""
 
     def __init__(self, max_running: int, keep_seconds: float, keep_jobs: int,
-                 keep_per_client: int = cfg.TRAIN_KEEP_PER_CLIENT):
+                 keep_per_client: int = cfg.TRAIN_KEEP_PER_CLIENT, shared: "RedisJobs | None" = None):
         self.max_running, self.keep_seconds, self.keep_jobs = max_running, keep_seconds, keep_jobs
-        self.keep_per_client = keep_per_client
+        self.keep_per_client, self.shared = keep_per_client, shared
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
@@ -89,16 +107,21 @@ class JobManager:
         with self._lock:
             self._forget_old()
             running = [j for j in self._jobs.values() if not j.done]
-            if client and any(j.client == client for j in running):
-                raise ClientBusy("this page already has a training job running")
-            if len(running) >= self.max_running:
-                raise Busy(f"{self.max_running} training jobs are already running")
             job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits)
+            verdict = ("client" if client and any(j.client == client for j in running) else
+                       "fleet" if len(running) >= self.max_running else "ok")
+            if self.shared is not None:
+                verdict = self.shared.claim(job.id, client, self.max_running)
+            if verdict == "client":
+                raise ClientBusy("this page already has a training job running")
+            if verdict == "fleet":
+                raise Busy(f"{self.max_running} training jobs are already running")
             job.process = subprocess.Popen(
                 [sys.executable, "-m", "app.train.worker", json.dumps(job.config)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
                 cwd=SOURCE_ROOT, env=_worker_env())
             self._jobs[job.id] = job
+            self._share(job.snapshot())
             if self._guard is None or not self._guard.is_alive():
                 self._guard = threading.Thread(target=self._enforce, daemon=True, name="train-guard")
                 self._guard.start()
@@ -123,6 +146,8 @@ class JobManager:
                 if not running:
                     self._guard = None
                     return
+            if self.shared is not None:
+                self._signals(running)
             for job in running:
                 if job.cancelled:
                     continue
@@ -135,17 +160,56 @@ class JobManager:
                 self.cancel(job.id)
 
     def get(self, job_id: str) -> Job | None:
+        """The job: this process's own (live), or a copy of another process's (Redis)."""
         with self._lock:
             self._forget_old()
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        if job is None and self.shared is not None:
+            data = self.shared.load(job_id)
+            job = None if data is None else Job.from_snapshot(data)
+        return job
 
     def cancel(self, job_id: str) -> Job | None:
         """Ask the job to stop (idempotent); it reports `cancelled` when it has."""
-        job = self.get(job_id)
-        if job is not None and not job.done and not job.cancelled:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            job = self.get(job_id)
+            if job is not None and not job.done and self.shared is not None:
+                self.shared.signal(job_id, cancel=1)  # its owner stops it within a guard tick
+            return job
+        if not job.done and not job.cancelled:
             self._ask_to_stop(job)
             threading.Timer(CANCEL_WAIT_SECONDS, self._terminate, args=(job,)).start()
         return job
+
+    def watch(self, job_id: str) -> None:
+        """Someone is looking at the job: it is not stopped as unwatched."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is not None:
+            job.watch()
+        elif self.shared is not None:
+            self.shared.signal(job_id, watched=int(time.time() * 1000))
+
+    def _share(self, snapshot: dict, done: bool = False) -> None:
+        if self.shared is not None:
+            self.shared.save(snapshot)
+            if done:
+                self.shared.release(snapshot["id"])
+
+    def _signals(self, running: list[Job]) -> None:
+        """Renew our running jobs in Redis and apply what other processes asked of them."""
+        try:
+            signals = self.shared.renew([j.id for j in running]) if self.shared else {}
+        except Exception:  # Redis away for a moment: the jobs go on, limits still hold here
+            return
+        for job in running:
+            signal = signals.get(job.id) or {}
+            if signal.get("watched") is not None:
+                job.watched_at = max(job.watched_at, time.monotonic() - signal["watched"])
+            if signal.get("cancel"):
+                self.cancel(job.id)
 
     def shutdown(self) -> None:
         """Cancel every running job and wait briefly for the processes to end."""
@@ -209,6 +273,12 @@ class JobManager:
                     job.result["stopped_by"] = job.stop_reason
                 job.status, job.finished_at = status, time.monotonic()
             job.version += 1
+            snapshot = job.snapshot() if self.shared is not None else None
+        if snapshot is not None:
+            try:
+                self._share(snapshot, done=status is not None)
+            except Exception:  # Redis away: this process still answers for its own job
+                pass
 
     def _failure(self, job: Job, message: str) -> dict:
         status = "cancelled" if job.cancelled else "failed"
