@@ -250,3 +250,36 @@ def test_a_gru_job_reports_its_update_and_reset_gates(client):
         assert step["cell"] == pytest.approx((1 - z) * previous + z * step["cell_input"], abs=1e-12)
         assert step["output"] == step["cell"]
         previous = step["cell"]
+
+
+def test_a_teacher_lists_and_stops_the_runs_of_the_class_s_students(tmp_path):
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from app import settings as runtime
+    from app.main import create_app
+
+    settings = dataclasses.replace(runtime.from_env(), links_file=str(tmp_path / "links.sqlite3"))
+    with TestClient(create_app(settings)) as site:
+        made = site.post("/api/classes", json={"state": ""}).json()
+        code, secret = made["code"], made["teacher_secret"]
+        student = site.post("/api/train", json={**LONG, "class_code": code})
+        assert student.status_code == 202
+        as_new_browser(site)
+        outsider = site.post("/api/train", json=QUICK)  # a page in no class
+        assert outsider.status_code == 202
+        listed = site.get(f"/api/train/class/{code}", headers={"X-Class-Secret": secret})
+        assert listed.status_code == 200
+        assert [j["id"] for j in listed.json()["jobs"]] == [student.json()["id"]]
+        assert listed.json()["jobs"][0]["status"] == "running"
+        wrong = site.get(f"/api/train/class/{code}", headers={"X-Class-Secret": "x" * 43})
+        assert wrong.status_code == 403 and wrong.json()["fields"] == ["secret"]
+        assert site.get("/api/train/class/ZZZZZZ", headers={"X-Class-Secret": secret}).status_code == 404
+        foreign = site.delete(f"/api/train/class/{code}/{outsider.json()['id']}",
+                              headers={"X-Class-Secret": secret})
+        assert foreign.status_code == 404  # not this class's run
+        stopped = site.delete(f"/api/train/class/{code}/{student.json()['id']}",
+                              headers={"X-Class-Secret": secret})
+        assert stopped.status_code == 200 and stopped.json()["status"] == "cancelled"
+        assert site.post("/api/train", json={**QUICK, "class_code": "nope"}).json()["fields"] == ["class_code"]

@@ -125,3 +125,48 @@ def test_the_job_limit_and_one_job_per_browser_hold_across_the_fleet(fleet):
     finally:
         for job_id in started:
             browsers[0].delete(f"{a}/api/train/{job_id}")
+
+
+def test_a_teacher_on_one_instance_sees_and_stops_a_student_s_run_on_the_other(fleet):
+    a, b = fleet
+    teacher, student = Browser(), Browser()
+    made = teacher.post(f"{a}/api/classes", json={"state": ""}).json()
+    job = student.post(f"{b}/api/train", json={**LONG, "class_code": made["code"]}).json()
+    listed = teacher._send("GET", f"{a}/api/train/class/{made['code']}")
+    assert listed.status == 403  # without the teacher's secret
+    listed.read()
+    parts = urlsplit(a)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    for method, path in (("GET", f"/api/train/class/{made['code']}"),
+                         ("DELETE", f"/api/train/class/{made['code']}/{job['id']}")):
+        connection.request(method, path, headers={"X-Class-Secret": made["teacher_secret"]})
+        answer = connection.getresponse()
+        body = json.loads(answer.read())
+        assert answer.status == 200, body
+        if method == "GET":
+            assert [j["id"] for j in body["jobs"]] == [job["id"]]
+        else:
+            assert body["status"] == "cancelled"
+
+
+def test_a_job_watched_through_the_other_instance_runs_on_an_unwatched_one_stops(
+        redis_server, server_thread, tmp_path):
+    import time
+
+    settings = dataclasses.replace(runtime.from_env(), redis_url=redis_server.url, train_unwatched=1.5,
+                                   links_file=str(tmp_path / "links.sqlite3"))
+    apps = [create_app(settings), create_app(settings)]
+    a, b = (server_thread(x).url for x in apps)
+    try:
+        watched, alone = Browser(), Browser()
+        kept = watched.post(f"{a}/api/train", json=LONG).json()["id"]
+        dropped = alone.post(f"{a}/api/train", json=LONG).json()["id"]
+        deadline = time.monotonic() + 4.0
+        while time.monotonic() < deadline:  # the page polls B (its tab stays open)
+            assert watched.get(f"{b}/api/train/{kept}").json()["status"] == "running"
+            time.sleep(0.3)
+        gone = alone.get(f"{b}/api/train/{dropped}").json()
+        assert gone["status"] == "cancelled" and gone["result"]["stopped_by"] == "unwatched"
+    finally:
+        for x in apps:
+            x.state.train_jobs.shutdown()

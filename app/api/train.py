@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import orjson
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import config as cfg
 from ..connections import stopping
 from ..errors import FieldError
+from ..live.codes import ALPHABET, CODE_LENGTH, secret_matches
 from ..schemas import ErrorResponse
 from ..train.jobs import Busy, ClientBusy, Job, JobManager, Limits
 from ..train.tasks import make_task
@@ -35,6 +36,7 @@ def make_jobs(settings) -> JobManager:
 
 def _jobs(http: Request) -> JobManager:
     return http.app.state.train_jobs
+CODE_PATTERN = f"^[{ALPHABET}]{{{CODE_LENGTH}}}$"
 CLIENT_COOKIE = "lstm_lab_trainer"  # the browser's id: one running job each (a school is one NAT)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
 KEEP_ALIVE_SECONDS = 15.0
@@ -68,6 +70,8 @@ class TrainRequest(BaseModel):
     budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
         Field(None, description="Training sequences before giving up; default "
                                 f"{cfg.TRAIN_BUDGET_DEFAULT}."))
+    class_code: Optional[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
+        None, description="The live class the student's page is in: its teacher sees the job.")
 
 
 class JSONBytes(Response):
@@ -107,13 +111,13 @@ async def start(request: TrainRequest, http: Request) -> Response:
     job per browser (a cookie), stopped after a wall-clock limit or when nobody watches it."""
     if request.task == "adding" and request.lag < 2:
         raise FieldError("lag", "the adding problem needs a length of at least 2")
-    config = request.model_dump()
+    config = request.model_dump(exclude={"class_code"})
     config["budget"] = request.budget or cfg.TRAIN_BUDGET_DEFAULT[request.task]
     client, new = _client(http)
     settings = http.app.state.settings
     limits = Limits(settings.train_max_seconds, settings.train_unwatched)
     try:
-        job = await asyncio.to_thread(_jobs(http).start, config, client, limits)
+        job = await asyncio.to_thread(_jobs(http).start, config, client, limits, request.class_code)
     except ClientBusy as busy:
         raise FieldError("request", f"{busy}; stop it or wait for it to finish",
                          status=429, kind="one_job_per_client") from None
@@ -124,6 +128,40 @@ async def start(request: TrainRequest, http: Request) -> Response:
     if new:
         answer.set_cookie(CLIENT_COOKIE, client, httponly=True, samesite="strict", path="/api/train")
     return answer
+
+
+async def _teacher_of(http: Request, code: str, secret: str) -> None:
+    """Raise unless `secret` is the teacher's secret of live class `code` (via the live broker)."""
+    record = await http.app.state.live.broker.get(code) if len(code) == CODE_LENGTH else None
+    if record is None:
+        raise FieldError("code", "no live class has this code", status=404, kind="unknown_class")
+    if not secret_matches(secret, record.secret_hash):
+        raise FieldError("secret", "this is not the secret of this class's teacher",
+                         status=403, kind="bad_secret")
+
+
+def _brief(job: Job) -> dict:
+    return {"id": job.id, "status": job.status, **job.config, "progress": job.progress}
+
+
+@router.get("/class/{code}", responses={**ERRORS, 403: {"model": ErrorResponse}})
+async def class_jobs(code: str, http: Request,
+                     secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = "") -> Response:
+    """The teacher's view: the training jobs started from this class's students' pages."""
+    await _teacher_of(http, code, secret)
+    found = await asyncio.to_thread(_jobs(http).in_class, code)
+    return JSONBytes(orjson.dumps({"jobs": [_brief(j) for j in found]}))
+
+
+@router.delete("/class/{code}/{job_id}", responses={**ERRORS, 403: {"model": ErrorResponse}})
+async def class_stop(code: str, job_id: str, http: Request,
+                     secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = "") -> Response:
+    """The teacher stops one of the class's training jobs."""
+    await _teacher_of(http, code, secret)
+    job = await _job(http, job_id)
+    if job.class_code != code:
+        raise FieldError("id", "no training job of this class has this id", status=404, kind="not_found")
+    return await cancel(job_id, http)
 
 
 @router.get("/{job_id}", responses=ERRORS)

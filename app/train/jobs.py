@@ -57,6 +57,7 @@ class Job:
     finished_at: float | None = None
     cancelled: bool = False  # a stop was asked for
     client: str = ""  # who started it (the page's cookie)
+    class_code: str | None = None  # the live class whose student started it
     limits: Limits = field(default_factory=Limits)
     started_at: float = field(default_factory=time.monotonic)
     watched_at: float = field(default_factory=time.monotonic)  # last status read or stream tick
@@ -75,13 +76,14 @@ class Job:
         """What another process needs to answer for the job (JSON-ready)."""
         return {"id": self.id, "config": self.config, "status": self.status,
                 "progress": self.progress, "history": self.history, "result": self.result,
-                "version": self.version, "client": self.client}
+                "version": self.version, "client": self.client, "class_code": self.class_code}
 
     @classmethod
     def from_snapshot(cls, data: dict) -> "Job":
         """A read-only copy of a job another process owns."""
         return cls(data["id"], data["config"], data["status"], data["progress"], data["history"],
-                   data["result"], data["version"], client=data["client"])
+                   data["result"], data["version"], client=data["client"],
+                   class_code=data.get("class_code"))
 
     def summary(self) -> dict:
         return {"id": self.id, "status": self.status, **self.config,
@@ -101,13 +103,16 @@ class JobManager:
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
 
-    def start(self, config: dict, client: str = "", limits: Limits = Limits()) -> Job:
-        """Start training `config` (TrainConfig fields) for `client`; raises ClientBusy if the
-        client has a job running, Busy at the server's limit."""
+    def start(self, config: dict, client: str = "", limits: Limits = Limits(),
+              class_code: str | None = None) -> Job:
+        """Start training `config` (TrainConfig fields) for `client` (a student of live class
+        `class_code`, if any); raises ClientBusy if the client has a job running, Busy at the
+        server's limit."""
         with self._lock:
             self._forget_old()
             running = [j for j in self._jobs.values() if not j.done]
-            job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits)
+            job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits,
+                      class_code=class_code)
             verdict = ("client" if client and any(j.client == client for j in running) else
                        "fleet" if len(running) >= self.max_running else "ok")
             if self.shared is not None:
@@ -122,6 +127,8 @@ class JobManager:
                 cwd=SOURCE_ROOT, env=_worker_env())
             self._jobs[job.id] = job
             self._share(job.snapshot())
+            if self.shared is not None and class_code:
+                self.shared.add_to_class(class_code, job.id)
             if self._guard is None or not self._guard.is_alive():
                 self._guard = threading.Thread(target=self._enforce, daemon=True, name="train-guard")
                 self._guard.start()
@@ -134,6 +141,14 @@ class JobManager:
         with self._lock:
             self._forget_old()
             return sorted(self._jobs.values(), key=lambda j: -j.started_at)
+
+    def in_class(self, code: str) -> list[Job]:
+        """The kept jobs started from live class `code`'s students' pages, newest first."""
+        mine = [j for j in self.jobs() if j.class_code == code]
+        if self.shared is None:
+            return mine
+        seen = {j.id for j in mine}
+        return mine + [Job.from_snapshot(d) for d in self.shared.in_class(code) if d["id"] not in seen]
 
     def _enforce(self) -> None:
         """Guard thread: stop jobs past their wall-clock limit or unwatched too long; ends

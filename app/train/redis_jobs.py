@@ -11,6 +11,7 @@ Keys:
   lstm-lab:jobs:clients       hash: running job id -> client (one running job per client)
   lstm-lab:job:{id}           string: the job's snapshot (JSON), expiring
   lstm-lab:job-signal:{id}    hash: cancel -> 1, watched -> ms, expiring
+  lstm-lab:jobs:class:{code}  set: ids of jobs started from the class's students' pages
 
 redis-py's synchronous client: the job manager's reader and guard threads call it, and the
 API calls the manager through asyncio.to_thread."""
@@ -96,5 +97,19 @@ class RedisJobs:
                          "watched": (now - int(a["watched"])) / 1000 if a.get("watched") else None}
                 for job_id, a in zip(job_ids, answers)}
 
-    def running(self) -> list[str]:
-        return self.redis.zrange(RUNNING, 0, -1)
+    def add_to_class(self, code: str, job_id: str) -> None:
+        key = PREFIX + "jobs:class:" + code
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.sadd(key, job_id)
+            pipe.expire(key, self.ttl)
+            pipe.execute()
+
+    def in_class(self, code: str) -> list[dict]:
+        """Snapshots of the class's jobs still kept (forgotten ones leave the set)."""
+        key = PREFIX + "jobs:class:" + code
+        ids = sorted(self.redis.smembers(key))
+        found = [self.load(job_id) for job_id in ids]
+        gone = [job_id for job_id, data in zip(ids, found) if data is None]
+        if gone:
+            self.redis.srem(key, *gone)
+        return [data for data in found if data is not None]

@@ -12,9 +12,11 @@ const $ = (id) => document.getElementById(id);
 const CURVE = { left: 60, right: 1190, top: 14, bottom: 176 };
 
 export class TrainPanel {
-  /** change(mutate) edits the page state, as every control does. */
-  constructor({ change }) {
+  /** change(mutate) edits the page state, as every control does; classCode() is the live
+   *  class this page is a student of, or null (its teacher sees the class's runs). */
+  constructor({ change, classCode = () => null }) {
     this.change = change;
+    this.classCode = classCode;
     this.run = null; // {id, budget, events: EventSource}
     this.progress = []; // [{sequences, error, solved_fraction}]
     this.guess = null; // {loss, solved_fraction} of a network with no memory, or null
@@ -68,7 +70,8 @@ export class TrainPanel {
     let answer;
     try {
       const response = await fetch("/api/train", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(settings),
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...settings, ...(this.classCode() ? { class_code: this.classCode() } : {}) }),
       });
       answer = await response.json().catch(() => ({}));
       if (response.status === 429) return this.say(t("train.busy"));
