@@ -74,7 +74,9 @@ export class TrainPanel {
         body: JSON.stringify({ ...settings, ...(this.classCode() ? { class_code: this.classCode() } : {}) }),
       });
       answer = await response.json().catch(() => ({}));
-      if (response.status === 429) return this.say(t("train.busy"));
+      if (response.status === 429) {
+        return this.say(t(answer.detail?.[0]?.type === "one_job_per_client" ? "train.busy_yours" : "train.busy"));
+      }
       if (!response.ok) return this.say(t("train.refused", { message: answer.message ?? response.status }));
     } catch {
       return this.say(t("train.lost"));
