@@ -170,3 +170,31 @@ def test_a_job_watched_through_the_other_instance_runs_on_an_unwatched_one_stops
     finally:
         for x in apps:
             x.state.train_jobs.shutdown()
+
+
+def test_a_flood_of_tiny_jobs_keeps_only_the_flooders_newest_and_evicts_no_one_else(fleet, redis_server):
+    import time
+
+    import redis
+
+    a, b = fleet
+    tiny = {**QUICK, "budget": 50}
+    student, flooder = Browser(), Browser()
+
+    def finished(browser, url):
+        job_id = browser.post(f"{url}/api/train", json=tiny).json()["id"]
+        deadline = time.monotonic() + 60
+        while browser.get(f"{url}/api/train/{job_id}").json()["status"] == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        return job_id
+
+    kept = finished(student, a)
+    flood = [finished(flooder, (a, b)[k % 2]) for k in range(config.TRAIN_KEEP_PER_CLIENT + 2)]
+    assert student.get(f"{b}/api/train/{kept}").json()["status"] == "failed"  # 50 sequences: kept
+    store = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client = flooder.cookie.split("=", 1)[1]
+    assert store.lrange(f"lstm-lab:jobs:kept:{client}", 0, -1) == flood[::-1][:config.TRAIN_KEEP_PER_CLIENT]
+    assert not store.exists(f"lstm-lab:job:{flood[0]}")  # the flooder's oldest: gone from Redis
+    assert store.exists(f"lstm-lab:job:{kept}")
+    store.close()

@@ -40,6 +40,7 @@ CODE_PATTERN = f"^[{ALPHABET}]{{{CODE_LENGTH}}}$"
 CLIENT_COOKIE = "lstm_lab_trainer"  # the browser's id: one running job each (a school is one NAT)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
 KEEP_ALIVE_SECONDS = 15.0
+WATCH_SECONDS = 1.0  # how often an open stream tells the job it is watched
 
 
 @asynccontextmanager
@@ -207,9 +208,11 @@ async def _stream(job: Job, request: Request):
         seen = job.version
         yield _event("progress", job.progress or NO_PROGRESS)
         quiet_since = time.monotonic()
-        manager = _jobs(request)
+        manager, watched = _jobs(request), 0.0
         while not job.done:
-            await asyncio.to_thread(manager.watch, job.id)  # an open stream keeps the job alive
+            if time.monotonic() - watched > WATCH_SECONDS:  # an open stream keeps the job alive
+                watched = time.monotonic()
+                await asyncio.to_thread(manager.watch, job.id)
             await asyncio.sleep(STREAM_SECONDS)
             fresh = await asyncio.to_thread(manager.get, job.id)  # another process's job: a copy
             job = fresh or job

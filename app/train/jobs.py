@@ -208,10 +208,10 @@ class JobManager:
             self.shared.signal(job_id, watched=int(time.time() * 1000))
 
     def _share(self, snapshot: dict, done: bool = False) -> None:
-        if self.shared is not None:
+        if self.shared is not None and done:
+            self.shared.finish(snapshot, self.keep_seconds, self.keep_per_client)
+        elif self.shared is not None:
             self.shared.save(snapshot)
-            if done:
-                self.shared.release(snapshot["id"])
 
     def _signals(self, running: list[Job]) -> None:
         """Renew our running jobs in Redis and apply what other processes asked of them."""

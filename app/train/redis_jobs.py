@@ -12,6 +12,8 @@ Keys:
   lstm-lab:job:{id}           string: the job's snapshot (JSON), expiring
   lstm-lab:job-signal:{id}    hash: cancel -> 1, watched -> ms, expiring
   lstm-lab:jobs:class:{code}  set: ids of jobs started from the class's students' pages
+  lstm-lab:jobs:kept:{client} list: the client's finished jobs, newest first; past the
+                              newest few their snapshots are deleted (a flood evicts its own)
 
 redis-py's synchronous client: the job manager's reader and guard threads call it, and the
 API calls the manager through asyncio.to_thread."""
@@ -70,6 +72,22 @@ class RedisJobs:
 
     def save(self, snapshot: dict) -> None:
         self.redis.set(PREFIX + "job:" + snapshot["id"], orjson.dumps(snapshot), ex=self.ttl)
+
+    def finish(self, snapshot: dict, keep_seconds: float, keep_per_client: int) -> None:
+        """Store the ended job for keep_seconds and free its claim; the client's ended jobs
+        beyond its newest keep_per_client are forgotten."""
+        job_id, kept = snapshot["id"], PREFIX + "jobs:kept:" + snapshot["client"]
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(PREFIX + "job:" + job_id, orjson.dumps(snapshot), ex=max(1, int(keep_seconds)))
+            pipe.zrem(RUNNING, job_id)
+            pipe.hdel(CLIENTS, job_id)
+            pipe.lpush(kept, job_id)
+            pipe.lrange(kept, keep_per_client, -1)
+            pipe.ltrim(kept, 0, keep_per_client - 1)
+            pipe.expire(kept, max(1, int(keep_seconds)))
+            evicted = pipe.execute()[4]
+        if evicted:
+            self.redis.delete(*(PREFIX + "job:" + old for old in evicted))
 
     def load(self, job_id: str) -> dict | None:
         data = self.redis.get(PREFIX + "job:" + job_id)
