@@ -64,7 +64,9 @@ def serve_parser() -> argparse.ArgumentParser:
                 "max_classes": "classes open at once on this server (or Redis)",
                 "live_max_message": "bytes of one live-class WebSocket message",
                 "live_rate": "live-class messages a second per connection (twice that at once)",
-                "live_heartbeat": "seconds between live-class presence renewals"}[name]
+                "live_heartbeat": "seconds between live-class presence renewals",
+                "train_max_seconds": "seconds a training job may run at most",
+                "train_unwatched": "seconds a training job runs with nobody watching it"}[name]
         parser.add_argument(flag, default=env(var, str(default)), metavar="N",
                             help=f"{what} (env {var}; default {default})")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")

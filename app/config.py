@@ -42,8 +42,8 @@ HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "var
 TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
 TRAIN_SEED_MAX = 2**31 - 1
 TRAIN_TASKS = ("first-symbol", "adding")
-TRAIN_MODELS = ("lstm1997", "forget", "peephole", "rnn")  # the GRU joins with the training lab's GRU
-TRAIN_BUDGET_MIN, TRAIN_BUDGET_MAX = 1, 2_000_000  # training sequences
+TRAIN_MODELS = ("lstm1997", "forget", "peephole", "rnn", "gru")
+TRAIN_BUDGET_MIN, TRAIN_BUDGET_MAX = 1, 500_000  # training sequences (the page offers the same cap)
 TRAIN_BUDGET_DEFAULT = {"first-symbol": 200_000, "adding": 300_000}
 # The paper's stopping rules (app/train/criterion.py): Exp. 2a every output within 0.25 on
 # 10,000 consecutive sequences; Exp. 4 the latest 2,000 within 0.04 and their mean squared
@@ -65,7 +65,9 @@ TRAIN_INIT = {"cells": 0.2, "rnn": 1.0, "gru": 1.0}
 TRAIN_OPTIMIZERS = ("adam", "sgd")
 TRAIN_HISTORY_POINTS = 400  # progress points a job keeps for a page that (re)connects
 TRAIN_MAX_JOBS = 2  # training jobs at once: one per core of a 2-core laptop
-TRAIN_KEEP_SECONDS, TRAIN_KEEP_JOBS = 600, 32  # how long / how many finished jobs stay readable
+TRAIN_KEEP_SECONDS = 600  # how long finished jobs stay readable
+TRAIN_KEEP_PER_CLIENT = 8  # finished jobs kept per client: a client's flood evicts only its own
+TRAIN_KEEP_JOBS = 2000  # finished jobs kept at most in all (a memory bound, ~20 MB)
 
 MAX_BODY_BYTES = 256 * 1024  # a 1000-step run with three schedules is about 100 KB
 assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
@@ -91,5 +93,6 @@ def page_config() -> dict:
         "fill": {"scales": list(FILL_SCALES), "default": FILL_SCALE_DEFAULT},
         "speed": {"choices": list(PLAY_SPEEDS), "default": PLAY_SPEED_DEFAULT},
         "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
-                  "seed_max": TRAIN_SEED_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
+                  "seed_max": TRAIN_SEED_MAX,
+                  "budget_max": TRAIN_BUDGET_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
     }

@@ -42,6 +42,7 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings, app.state.live = settings, classes
+    app.state.train_jobs = train.make_jobs(settings)
     app.include_router(cell.router)  # first: the routes a class calls many times a second
     app.include_router(pages.router)
     app.include_router(lessons.router)

@@ -110,6 +110,9 @@ LIVE_NUMBERS = {
     "live_max_message": ("LSTM_LAB_LIVE_MAX_MESSAGE", "--live-max-message", 65536, 1024, 1 << 20, int),
     "live_rate": ("LSTM_LAB_LIVE_RATE", "--live-rate", 30, 1, 10_000, float),
     "live_heartbeat": ("LSTM_LAB_LIVE_HEARTBEAT", "--live-heartbeat", 10, 0.1, 600, float),
+    # The training lab's fair shares: a job's wall-clock limit, and how long it runs unwatched.
+    "train_max_seconds": ("LSTM_LAB_TRAIN_MAX_SECONDS", "--train-max-seconds", 1200, 1, 86400, float),
+    "train_unwatched": ("LSTM_LAB_TRAIN_UNWATCHED", "--train-unwatched", 60, 1, 3600, float),
 }
 
 
@@ -131,6 +134,8 @@ class Settings:
     live_rate: float = 30  # messages a second per connection (twice that at once)
     live_heartbeat: float = 10  # s between presence renewals; a student unseen 3 beats is gone
     links_file: str = ""  # short links' SQLite file; "" = default_links_file()
+    train_max_seconds: float = 1200  # s a training job may run at most
+    train_unwatched: float = 60  # s a job runs with no open event stream and no status read
 
 
 def from_env(environ: dict | None = None) -> Settings:

@@ -436,3 +436,25 @@ def test_a_student_offline_for_a_while_catches_up(class_server, device):
     expect(student.get_by_test_id("class-status")).to_contain_text("Following class", timeout=15000)
     same_view(teacher, student)
     expect(student.get_by_label("Input gate", exact=True)).to_have_value("1")
+
+
+def test_a_teacher_sees_and_stops_a_students_training_run(class_server, device):
+    teacher, student = device(), device()
+    code, url = start_class(teacher, class_server.url)
+    join(student, url)
+    open_panel(teacher)
+    teacher.locator("#class-unlock").click()  # students may explore (and train) on their own
+    close_panel(teacher)
+    student.locator("#class-explore").click()
+    student.locator("#open-train").click()
+    student.locator("#train-lag").fill("1000")
+    student.locator("#train-model").select_option("rnn")
+    student.get_by_role("button", name="Start training").click()
+    expect(student.locator("#train-stop")).to_be_enabled()
+    open_panel(teacher)
+    runs = teacher.locator("#class-runs li")
+    expect(runs).to_have_count(1)
+    expect(runs.first).to_contain_text("plain RNN (no gates), lag 1000: running")
+    runs.first.get_by_role("button", name="Stop").click()
+    expect(runs.first).to_contain_text("stopped")
+    expect(student.locator("#train-stop")).to_be_disabled()  # the student's page saw it end

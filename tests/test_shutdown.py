@@ -80,14 +80,16 @@ def test_sigterm_ends_streams_and_training_and_exits_quickly(workers):
                 time.sleep(0.1)
         # One keep-alive connection: start a long job, then watch its events on it.
         watch = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        body = json.dumps({"task": "first-symbol", "lag": 1000, "budget": 2_000_000, "seed": 1})
+        body = json.dumps({"task": "first-symbol", "lag": 1000, "budget": 500_000, "seed": 1})
         watch.request("POST", "/api/train", body, {"Content-Type": "application/json"})
         started = watch.getresponse()
         job = json.loads(started.read())
         assert started.status == 202, job
         watch.request("GET", f"/api/train/{job['id']}/events")
         stream = watch.getresponse()
-        assert stream.status == 200 and stream.readline().startswith(b"event: progress")
+        assert stream.status == 200 and stream.readline().startswith(b"event: history")
+        while not stream.readline().startswith(b"event: progress"):  # the curve so far, then live
+            pass
         deadline = time.monotonic() + 20
         while not training_processes(server.pid):
             assert time.monotonic() < deadline, "no training process appeared"

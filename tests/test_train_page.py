@@ -66,6 +66,7 @@ def test_a_page_that_reconnects_draws_the_whole_curve_and_the_guessing_line(
     import asyncio
 
     from app.api import train as train_api
+    from app.main import app as main_app
 
     original, connections, sent = train_api._stream, [], {}
 
@@ -101,4 +102,4 @@ def test_a_page_that_reconnects_draws_the_whole_curve_and_the_guessing_line(
             "no memory: at most 50% right, loss 1.386")
     finally:
         for job_id in set(connections):
-            train_api.jobs.cancel(job_id)
+            main_app.state.train_jobs.cancel(job_id)

@@ -10,6 +10,7 @@ from .network import Network
 from .tasks import Adding, Batch, FirstSymbol
 
 STEP_FIELDS = ("input_gate", "forget_gate", "output_gate", "cell_input", "cell", "output")
+GRU_FIELDS = ("update_gate", "reset_gate")  # the GRU's steps have these too
 PROBE_SEQUENCES = 64  # adding problem: sequences used to find the memory cell
 
 
@@ -30,6 +31,8 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
         # A cell may store one symbol and let the other pass: show the one it writes.
         if trace.input_gate is not None:
             shown = int(np.argmax(trace.input_gate[0, :, int(np.argmax(memory))]))
+        elif trace.update_gate is not None:  # gru: the update gate lets the candidate in
+            shown = int(np.argmax(trace.update_gate[0, :, int(np.argmax(memory))]))
         target, prediction = task.labels(batch, shown)[0], task.describe(out[shown])
     else:
         batch = task.batch(np.random.default_rng(seed + 2 * 10**6), PROBE_SEQUENCES, task.lag)
@@ -49,8 +52,9 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
 def _steps(trace, batch: Batch, k: int, n: int = 0) -> list[dict]:
     """Cell k of sequence n, step by step."""
     codes = (batch.codes[:, n] + 0.0).tolist()
-    columns = {name: _column(getattr(trace, name), k, n, len(codes)) for name in STEP_FIELDS}
-    return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in STEP_FIELDS}}
+    names = STEP_FIELDS + (GRU_FIELDS if trace.update_gate is not None else ())
+    columns = {name: _column(getattr(trace, name), k, n, len(codes)) for name in names}
+    return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in names}}
             for t in range(len(codes))]
 
 

@@ -3,6 +3,7 @@
 // lesson's questions of every student, show the answers as they come in and reveal the
 // right value; lock, unlock, gather, end. A reload keeps the class ({code, secret} in
 // localStorage); after a server restart the teacher's hello resumes it.
+import { ClassRuns } from "./class-runs.js";
 import { fmt } from "./format.js";
 import { t } from "./i18n.js";
 import { ClassSocket, errorText } from "./live.js";
@@ -45,7 +46,8 @@ export class TeacherClass {
     this.sentAt = 0;
     this.stateTimer = null;
     this.canStart = true; // false when the server says a class would not work
-    $("open-teacher").addEventListener("click", () => this.checkServer());
+    this.runs = new ClassRuns({ saved: () => this.saved });
+    $("open-teacher").addEventListener("click", () => { this.checkServer(); this.runs.refresh(); });
     $("class-start").addEventListener("click", () => this.start());
     $("class-lock").addEventListener("click", () => this.send({ type: "lock" }));
     $("class-unlock").addEventListener("click", () => this.send({ type: "unlock" }));

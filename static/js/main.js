@@ -37,7 +37,8 @@ const playback = new Playback({
   },
 });
 const controls = new Controls({ change, stepTo: (n) => playback.stepTo(n), onPlay: () => playback.toggle() });
-const training = new TrainPanel({ change });
+// A student's runs are listed for the class's teacher (called later: studentClass is below).
+const training = new TrainPanel({ change, classCode: () => (studentClass.status === "joined" ? studentClass.code : null) });
 const teacher = new TeacherDialog($("teacher-dialog"), { getState: () => state, getLessons: () => lessons.list });
 const views = new Views({ controls, lessons, training, playback });
 const menus = new Menus({ lessons, teacher, views });

@@ -12,9 +12,11 @@ const $ = (id) => document.getElementById(id);
 const CURVE = { left: 60, right: 1190, top: 14, bottom: 176 };
 
 export class TrainPanel {
-  /** change(mutate) edits the page state, as every control does. */
-  constructor({ change }) {
+  /** change(mutate) edits the page state, as every control does; classCode() is the live
+   *  class this page is a student of, or null (its teacher sees the class's runs). */
+  constructor({ change, classCode = () => null }) {
     this.change = change;
+    this.classCode = classCode;
     this.run = null; // {id, budget, events: EventSource}
     this.progress = []; // [{sequences, error, solved_fraction}]
     this.guess = null; // {loss, solved_fraction} of a network with no memory, or null
@@ -68,10 +70,13 @@ export class TrainPanel {
     let answer;
     try {
       const response = await fetch("/api/train", {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(settings),
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ ...settings, ...(this.classCode() ? { class_code: this.classCode() } : {}) }),
       });
       answer = await response.json().catch(() => ({}));
-      if (response.status === 429) return this.say(t("train.busy"));
+      if (response.status === 429) {
+        return this.say(t(answer.detail?.[0]?.type === "one_job_per_client" ? "train.busy_yours" : "train.busy"));
+      }
       if (!response.ok) return this.say(t("train.refused", { message: answer.message ?? response.status }));
     } catch {
       return this.say(t("train.lost"));
@@ -198,7 +203,8 @@ export class TrainPanel {
     const view = { variant: this.demoModel, selfLoop: 1, step: this.demoStep };
     if (this.demoModel !== "rnn") {
       const scale = Math.max(1, ...steps.map((s) => Math.abs(s.cell)));
-      this.diagram.update({ state: view, step: current, scale });
+      const previous = this.demoStep > 1 ? steps[this.demoStep - 2].cell : 0;
+      this.diagram.update({ state: view, step: current, scale, previous });
     }
     this.timeline.update({ state: view, cell: { steps } });
     $("train-demo-step").value = String(this.demoStep);
