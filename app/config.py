@@ -1,6 +1,8 @@
 """Every range and default that the validator and the page share: one home, so the
 sliders and the API can never disagree. The page reads `page_config()` via the template."""
 
+from typing import TypedDict
+
 from .model import SQUASHES, VARIANTS
 from .model.variants import GATES, declaration
 
@@ -45,10 +47,18 @@ TRAIN_TASKS = ("first-symbol", "adding")
 TRAIN_MODELS = ("lstm1997", "forget", "peephole", "rnn", "gru")
 TRAIN_BUDGET_MIN, TRAIN_BUDGET_MAX = 1, 500_000  # training sequences (the page offers the same cap)
 TRAIN_BUDGET_DEFAULT = {"first-symbol": 200_000, "adding": 300_000}
+
+
+class PaperCriterion(TypedDict):  # the fields of app/train/criterion.Criterion
+    window: int
+    tolerance: float
+    mean_squared_limit: float | None
+
+
 # The paper's stopping rules (app/train/criterion.py): Exp. 2a every output within 0.25 on
 # 10,000 consecutive sequences; Exp. 4 the latest 2,000 within 0.04 and their mean squared
 # error below 0.01.
-TRAIN_PAPER_CRITERION = {
+TRAIN_PAPER_CRITERION: dict[str, PaperCriterion] = {
     "first-symbol": {"window": 10_000, "tolerance": 0.25, "mean_squared_limit": None},
     "adding": {"window": 2_000, "tolerance": 0.04, "mean_squared_limit": 0.01},
 }

@@ -57,6 +57,7 @@ def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
     squash = SQUASHES[trace.squash]
     T, B, H = trace.cell.shape
     i, o, z, c, loop = trace.input_gate, trace.output_gate, trace.cell_input, trace.cell, trace.loop
+    assert i is not None and o is not None and z is not None  # every gated variant has them
     c_prev = _previous(c, trace.c0)
     # Everything that does not depend on the backward recurrence, for all steps at once.
     i_slope, o_slope = i * (1.0 - i), o * (1.0 - o)
@@ -65,6 +66,7 @@ def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
     has_forget = VARIANT[trace.variant].has_forget
     if has_forget:
         f = trace.forget_gate
+        assert f is not None  # a variant with a forget gate reports it
         dc_dnet_f = trace.self_loop * c_prev * f * (1.0 - f)  # c_t = w f c_{t-1} + ...
     peephole = VARIANT[trace.variant].peepholes
     w_ci, w_cf, w_co = weights.w_c[I_], weights.w_c[F_], weights.w_c[O_]
@@ -113,6 +115,7 @@ def _gru_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Arr
     squash = SQUASHES[trace.squash]
     T, B, H = trace.output.shape
     z, r, candidate = trace.update_gate, trace.reset_gate, trace.cell_input
+    assert z is not None and r is not None and candidate is not None  # gru reports all three
     h_prev = _previous(trace.output, trace.h0)
     b_hn = np.zeros(H) if weights.b_h is None else weights.b_h[N_]
     rec_n = h_prev @ weights.w_h[N_].T + b_hn  # W_hn h_{t-1} + b_hn, all steps at once

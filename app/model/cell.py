@@ -15,6 +15,7 @@ activations. The variants themselves are declared in `variants`.
 """
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -59,6 +60,7 @@ class Weights:
         """One cell, one input, from {row: {"wx", "wh", "b", "wc", "bh"}}; rows named as in
         LSTM_ROWS or GRU_ROWS; missing entries are 0."""
         weights = cls.zeros(1, 1)
+        assert weights.b_h is not None  # zeros() fills b_h too
         for name, entries in rows.items():
             k = {**LSTM_ROWS, **GRU_ROWS}[name]
             weights.w_x[k, 0, 0] = entries.get("wx", 0.0)
@@ -139,7 +141,7 @@ def run(
     # The part of every net input that comes from this step's input: all steps at once.
     net_x = (x @ weights.w_x.transpose(2, 0, 1).reshape(-1, 4 * H)).reshape(T, B, 4, H)
     net_x += weights.b
-    path = {"rnn": _run_rnn, "gru": run_gru}.get(variant)
+    path: Callable[[_Setup, Array, Array], Trace] | None = {"rnn": _run_rnn, "gru": run_gru}.get(variant)
     path = path or (_run_closed if setup.feedback() else _run_open)
     with np.errstate(over="ignore", invalid="ignore"):  # callers check for non-finite values
         return path(setup, x, net_x)
@@ -165,10 +167,12 @@ class _Setup:
         peeps = VARIANT[self.variant].peepholes and np.any(self.weights.w_c[rows])
         return bool(np.any(self.weights.w_h[rows]) or peeps)
 
-    def trace(self, x: Array, **arrays: Array | None) -> Trace:
+    def trace(self, x: Array, *, cell: Array, output: Array, net: Array, loop: Array,
+              **gates: Array | None) -> Trace:
         return Trace(
             variant=self.variant, squash=self.squash.name, x=x, c0=self.c0, h0=self.h0,
-            self_loop=self.self_loop, scheduled=frozenset(self.schedules), **arrays,
+            self_loop=self.self_loop, scheduled=frozenset(self.schedules),
+            cell=cell, output=output, net=net, loop=loop, **gates,
         )
 
 
@@ -242,15 +246,18 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
     )
     T = len(x)
 
-    def column(values: list[float] | None) -> Array | None:
-        return None if values is None else np.array(values).reshape(T, 1, 1)
+    def column(values: list[float]) -> Array:
+        return np.array(values).reshape(T, 1, 1)
+
+    def gate(values: list[float] | None) -> Array | None:
+        return None if values is None else column(values)
 
     return s.trace(
-        x, input_gate=column(run.input_gate), forget_gate=column(run.forget_gate),
-        output_gate=column(run.output_gate), cell_input=column(run.cell_input),
+        x, input_gate=gate(run.input_gate), forget_gate=gate(run.forget_gate),
+        output_gate=gate(run.output_gate), cell_input=gate(run.cell_input),
         cell=column(run.cell), output=column(run.output),
         net=np.array(run.net).T.reshape(T, 1, 4, 1), loop=column(run.loop),
-        update_gate=column(run.update_gate), reset_gate=column(run.reset_gate),
+        update_gate=gate(run.update_gate), reset_gate=gate(run.reset_gate),
     )
 
 

@@ -94,11 +94,12 @@ def run_one(
         o = sigmoid(n_o) if sched_o is None else sched_o[t]
         y = o * h(c)
         rows.append((i, f, o, z, c, y, loop, n_i, n_f, n_g, n_o))
-    i, f, o, z, c, y, loop, *nets = map(list, zip(*rows)) if rows else [[]] * 11
+    # New names for the columns: the loop above bound i, f, ... to one step's floats.
+    i_col, f_col, o_col, z_col, c_col, y_col, loop_col, *nets = map(list, zip(*rows)) if rows else [[]] * 11
     for gate, row in (("input", I), ("forget", F), ("output", O)):
         if gate in schedules:
             nets[row] = [0.0] * len(tape)
-    return OneCellRun(i, f if has_forget else loop, o, z, c, y, nets, loop)
+    return OneCellRun(i_col, f_col if has_forget else loop_col, o_col, z_col, c_col, y_col, nets, loop_col)
 
 
 def _run_rnn(tape, wx, wh, b, squash, self_loop, h0) -> OneCellRun:
@@ -132,7 +133,8 @@ def _run_gru(tape, w_x, w_h, b, bh, squash, schedules, h0) -> OneCellRun:
         candidate = g(n_n)
         h = (1.0 - z) * h + z * candidate
         rows.append((z, r, candidate, h, 1.0 - z, n_r, n_z, n_n))
-    z, r, candidate, hidden, loop, n_r, n_z, n_n = map(list, zip(*rows)) if rows else [[]] * 8
+    # New names for the columns: the loop above bound z, r, ... to one step's floats.
+    z_col, r_col, cand_col, hidden, loop_col, n_r_col, n_z_col, n_n_col = map(list, zip(*rows)) if rows else [[]] * 8
     zeros = [0.0] * len(tape)
-    nets = [zeros if "reset" in schedules else n_r, zeros if "update" in schedules else n_z, n_n, zeros]
-    return OneCellRun(None, None, None, candidate, hidden, hidden, nets, loop, z, r)
+    nets = [zeros if "reset" in schedules else n_r_col, zeros if "update" in schedules else n_z_col, n_n_col, zeros]
+    return OneCellRun(None, None, None, cand_col, hidden, hidden, nets, loop_col, z_col, r_col)

@@ -23,11 +23,11 @@ def compare(base: TrainConfig, models: list[str], lags: list[int], seeds: int,
                 if on_result is not None:
                     on_result(result)
             solved = [r for r in results if r.solved]
+            to_solve = [r.sequences_to_solve for r in solved if r.sequences_to_solve is not None]  # every solved run
             rows.append({
                 "model": model, "lag": lag, "runs": len(results), "solved": len(solved),
                 "success": len(solved) / len(results),
-                "mean_sequences": (sum(r.sequences_to_solve for r in solved) / len(solved)
-                                   if solved else None),
+                "mean_sequences": sum(to_solve) / len(to_solve) if to_solve else None,
                 "mean_seconds": sum(r.seconds for r in results) / len(results),
             })
     return rows

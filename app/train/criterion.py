@@ -26,7 +26,7 @@ class Judge:
     def __init__(self, criterion: Criterion):
         self.criterion = criterion
         self.streak = 0  # consecutive sequences within tolerance, up to now
-        self._squared = deque(maxlen=criterion.window)  # the latest sequences' squared errors
+        self._squared: deque[float] = deque(maxlen=criterion.window)  # the latest sequences' squared errors
         self._squared_sum = 0.0
 
     def feed(self, max_errors: list[float], squared_errors: list[float]) -> int | None:

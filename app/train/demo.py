@@ -24,6 +24,8 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
     "prediction", "error", "tolerance", "variant", "squash"}.
     """
     shown = 0  # which sequence of the batch is played
+    target: str | float  # a symbol, or the adding problem's sum
+    prediction: str | float
     if isinstance(task, FirstSymbol):
         batch = task.sequences(np.array([1, 0]))  # y first, then x
         trace, out = net.forward(batch)

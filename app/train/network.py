@@ -59,7 +59,7 @@ class Network:
         rows = [VARIANT[variant].rows[name] for name in (*gates_of(variant), "cell_input")]
         w_in = np.zeros((inputs, 4, H)) if symbols else None
         for k in rows:
-            if symbols:
+            if w_in is not None:  # symbols
                 w_in[:, k] = rng.uniform(-init, init, (inputs, H))
             else:
                 weights.w_x[k] = rng.uniform(-init, init, (H, inputs))
@@ -84,13 +84,18 @@ class Network:
         """Every trained array, in the order `gradients` returns them."""
         w = self.weights
         first = w.w_x if self.w_in is None else self.w_in
-        extra = [w.b_h] if self.variant == "gru" else []  # the recurrent bias inside the reset
+        extra = []
+        if self.variant == "gru":  # the recurrent bias inside the reset
+            assert w.b_h is not None  # Weights.zeros made it
+            extra = [w.b_h]
         return [first, w.w_h, w.b, w.w_c, self.w_out, self.b_out, *extra]
 
     def cell_inputs(self, batch: Batch) -> Array:
         """What the cells see, (T, B, I): x itself, or each symbol's row of w_in."""
         if self.w_in is None:
+            assert batch.x is not None  # without w_in the network takes real vectors
             return batch.x
+        assert batch.symbols is not None  # with w_in it takes symbols
         T, B = batch.symbols.shape
         return self.w_in[batch.symbols].reshape(T, B, -1)
 
@@ -112,6 +117,7 @@ class Network:
         g, d_x = backward_with_inputs(trace, self.weights, d_output)
         d_first = g.w_x
         if self.w_in is not None:  # sum each step's input error into its symbol's row
+            assert batch.symbols is not None  # with w_in the network takes symbols
             d_first = np.zeros_like(self.w_in)
             np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(),
                       d_x.reshape(-1, d_x.shape[-1]))

@@ -44,6 +44,7 @@ class Cache:
 def forward(net: Network, symbols: Array) -> tuple[Cache, Array]:
     """Run sequences of symbols (T, B); return the cache and the read-out (B, K)."""
     squash = SQUASHES[net.squash]
+    assert net.w_in is not None  # see `applies`
     n = net.w_in[symbols] + net.weights.b  # (T, B, 4, H)
     i = sigmoid(n[:, :, I_])
     z = squash.g(n[:, :, G_])
@@ -69,12 +70,14 @@ def params(net: Network) -> list[Array]:
     """The arrays this path trains, in the order `gradients` returns them: `net.params`
     without the recurrent and peephole weights, which stay zero here (fewer arrays for
     the optimiser to step on every sequence)."""
+    assert net.w_in is not None  # see `applies`
     return [net.w_in, net.weights.b, net.w_out, net.b_out]
 
 
 def gradients(net: Network, cache: Cache, out: Array, target: Array) -> list[Array]:
     """Gradients of the mean cross-entropy of the read-out, in `params` order."""
     squash = SQUASHES[net.squash]
+    assert net.w_in is not None  # see `applies`
     B = len(out)
     d_net_out = (out - target) / B
     d_y = d_net_out @ net.w_out.T  # (B, H), the error reaching y_T

@@ -72,6 +72,7 @@ class FirstSymbol:
 
     def labels(self, batch: Batch, index: int) -> list[str]:
         """A short text per step of sequence `index`: its symbols."""
+        assert batch.symbols is not None  # this task's batches hold symbols
         return [self.symbols[k] for k in batch.symbols[:, index].tolist()]
 
     def describe(self, outputs: Array) -> str:
@@ -124,6 +125,7 @@ class Adding:
 
     def labels(self, batch: Batch, index: int) -> list[str]:
         """A short text per step: the value, then * if marked, | at the ends."""
+        assert batch.x is not None  # this task's batches hold real vectors
         return [_pair_label(v, m) for v, m in batch.x[:, index].tolist()]
 
     def describe(self, outputs: Array) -> str:
@@ -135,7 +137,7 @@ def _pair_label(value: float, marker: float) -> str:
     return f"{value:+.2f}{mark}"
 
 
-TASKS = {"first-symbol": FirstSymbol, "adding": Adding}
+TASKS: dict[str, type[FirstSymbol] | type[Adding]] = {"first-symbol": FirstSymbol, "adding": Adding}
 
 
 def make_task(name: str, lag: int) -> FirstSymbol | Adding:

@@ -126,6 +126,9 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
     calling thread; cancel is polled between batches.
     """
     config = config.resolved()
+    assert (config.budget is not None and config.batch is not None and config.cells is not None
+            and config.squash is not None and config.recurrent is not None and config.lr is not None
+            and config.gate_bias is not None and config.init is not None)  # resolved() filled them
     criterion = config.criterion()
     rng = np.random.default_rng(config.seed)
     task = make_task(config.task, config.lag)
@@ -210,6 +213,7 @@ class _SGD:
 
 
 def _optimiser(config: TrainConfig, params: list[np.ndarray]):
+    assert config.lr is not None  # a resolved config
     if config.optimizer == "sgd":
         return _SGD(params, config.lr)
     return Adam(params, lr=config.lr)
