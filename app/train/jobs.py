@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .. import config as cfg
 from .blas import ENV_VARS
@@ -234,6 +234,8 @@ class JobManager:
             self._ask_to_stop(job)
         deadline = time.monotonic() + CANCEL_WAIT_SECONDS
         for job in running:
+            if job.process is None:  # a copy of another process's job has no process here
+                continue
             try:
                 job.process.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -242,15 +244,17 @@ class JobManager:
     def _ask_to_stop(self, job: Job) -> None:
         job.cancelled = True
         try:
-            job.process.stdin.write("cancel\n")
-            job.process.stdin.flush()
+            stdin = _pipes(job)[0]
+            stdin.write("cancel\n")
+            stdin.flush()
         except (OSError, ValueError):  # already gone
             pass
 
     def _read(self, job: Job) -> None:
         """Reader thread: apply the process's messages to the job until it ends."""
+        stdin, stdout, process = _pipes(job)
         try:
-            for line in job.process.stdout:
+            for line in stdout:
                 message = json.loads(line)
                 if "progress" in message:
                     self._update(job, progress=message["progress"],
@@ -267,13 +271,13 @@ class JobManager:
         except (ValueError, OSError) as exc:
             self._update(job, status="failed", result=self._failure(job, str(exc)))
         finally:
-            job.process.stdout.close()
+            stdout.close()
             try:
-                job.process.stdin.close()
+                stdin.close()
             except OSError:
                 pass
             try:
-                job.process.wait(CANCEL_WAIT_SECONDS)
+                process.wait(CANCEL_WAIT_SECONDS)
             except subprocess.TimeoutExpired:
                 self._terminate(job)
 
@@ -338,3 +342,11 @@ def _worker_env() -> dict:
     for name in ENV_VARS:
         env.setdefault(name, "1")
     return env
+
+
+def _pipes(job: Job) -> tuple[IO[str], IO[str], subprocess.Popen]:
+    """The worker process of a job this process started, with its text pipes."""
+    process = job.process
+    assert process is not None and process.stdin is not None and process.stdout is not None, \
+        "only a job started here has a process"
+    return process.stdin, process.stdout, process

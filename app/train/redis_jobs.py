@@ -97,7 +97,8 @@ class RedisJobs:
         """Set `cancel` and/or `watched` for the job's owner to read."""
         key = PREFIX + "job-signal:" + job_id
         with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hset(key, mapping=fields)
+            for name, value in fields.items():
+                pipe.hset(key, name, value)
             pipe.expire(key, self.ttl)
             pipe.execute()
 
@@ -125,7 +126,7 @@ class RedisJobs:
     def in_class(self, code: str) -> list[dict]:
         """Snapshots of the class's jobs still kept (forgotten ones leave the set)."""
         key = PREFIX + "jobs:class:" + code
-        ids = sorted(self.redis.smembers(key))
+        ids = sorted(str(job_id) for job_id in self.redis.smembers(key))  # decode_responses
         found = [self.load(job_id) for job_id in ids]
         gone = [job_id for job_id, data in zip(ids, found) if data is None]
         if gone:
