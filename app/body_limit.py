@@ -18,8 +18,13 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await self._refuse(send, 413, "request body too large", "too_large",
-                                      f"the request body is over the limit of {self.max_bytes} bytes")
+            return await self._refuse(
+                send,
+                413,
+                "request body too large",
+                "too_large",
+                f"the request body is over the limit of {self.max_bytes} bytes",
+            )
         chunks, size = [], 0
         try:
             async with asyncio.timeout(self.timeout):
@@ -31,13 +36,18 @@ class BodyLimit:
                     size += len(chunks[-1])
                     if size > self.max_bytes:
                         return await self._refuse(
-                            send, 413, "request body too large", "too_large",
-                            f"the request body is over the limit of {self.max_bytes} bytes")
+                            send,
+                            413,
+                            "request body too large",
+                            "too_large",
+                            f"the request body is over the limit of {self.max_bytes} bytes",
+                        )
                     if not message.get("more_body", False):
                         break
         except TimeoutError:
-            return await self._refuse(send, 408, "request timeout", "timeout",
-                                      f"the request body did not arrive within {self.timeout:g} s")
+            return await self._refuse(
+                send, 408, "request timeout", "timeout", f"the request body did not arrive within {self.timeout:g} s"
+            )
         body, replayed = b"".join(chunks), False
 
         async def replay() -> Message:
@@ -51,11 +61,18 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send: Send, status: int, error: str, kind: str, reason: str) -> None:
-        body = json.dumps({
-            "error": error, "message": f"body: {reason}", "fields": ["body"],
-            "detail": [{"field": "body", "message": reason, "type": kind}],
-        }).encode()
-        headers = [(b"content-type", b"application/json"),
-                   (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        body = json.dumps(
+            {
+                "error": error,
+                "message": f"body: {reason}",
+                "fields": ["body"],
+                "detail": [{"field": "body", "message": reason, "type": kind}],
+            }
+        ).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -36,9 +36,26 @@ VARIANT_DEFAULT = "lstm1997"
 SQUASH_DEFAULT = "identity"
 
 # Controls a teacher link can hide: each matches a data-control="..." in the page.
-HIDEABLE_CONTROLS = ("input", "output", "forget", "playback", "tape-tools", "variant", "squash",
-                     "language", "lessons", "help", "rnn", "self-loop", "timeline", "download", "teacher",
-                     "train", "update", "reset")
+HIDEABLE_CONTROLS = (
+    "input",
+    "output",
+    "forget",
+    "playback",
+    "tape-tools",
+    "variant",
+    "squash",
+    "language",
+    "lessons",
+    "help",
+    "rnn",
+    "self-loop",
+    "timeline",
+    "download",
+    "teacher",
+    "train",
+    "update",
+    "reset",
+)
 
 # The training lab: the lag (or adding-problem length) a user may ask for, and seeds.
 TRAIN_LAG_MIN, TRAIN_LAG_MAX, TRAIN_LAG_DEFAULT = 1, 1000, 100
@@ -66,8 +83,7 @@ TRAIN_WINDOW_MAX = 100_000
 # Sequences per update: online (1, as the paper) for the one clear cell, whose fast path
 # costs little per sequence; batches for recurrent networks, stepped in Python per step.
 TRAIN_BATCH_ONLINE, TRAIN_BATCH_RECURRENT = 1, 16
-TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.03},
-                    "sgd": {"first-symbol": 1.0, "adding": 0.5}}
+TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.03}, "sgd": {"first-symbol": 1.0, "adding": 0.5}}
 TRAIN_GATE_BIAS = {"clear": -9.0, "recurrent": -1.0}  # input and output gates' first bias
 # Weights start uniform in [-init, init]. The RNN and the GRU have no carousel: from 0.2
 # their error fades within ten steps and they failed even lag 10; from 1.0 they learn it.
@@ -86,23 +102,47 @@ assert VARIANT_DEFAULT in VARIANTS and SQUASH_DEFAULT in SQUASHES
 def page_config() -> dict:
     """The ranges and defaults the page needs, as plain JSON-able values."""
     return {
-        "tape": {"min_steps": TAPE_MIN_STEPS, "max_steps": TAPE_MAX_STEPS,
-                 "value_limit": TAPE_VALUE_LIMIT, "value_step": TAPE_VALUE_STEP,
-                 "default": list(DEFAULT_TAPE)},
-        "gate": {"min": GATE_MIN, "max": GATE_MAX, "step": GATE_STEP,
-                 "key_step": GATE_KEY_STEP, "fine_step": GATE_FINE_STEP, "coarse_step": GATE_COARSE_STEP},
+        "tape": {
+            "min_steps": TAPE_MIN_STEPS,
+            "max_steps": TAPE_MAX_STEPS,
+            "value_limit": TAPE_VALUE_LIMIT,
+            "value_step": TAPE_VALUE_STEP,
+            "default": list(DEFAULT_TAPE),
+        },
+        "gate": {
+            "min": GATE_MIN,
+            "max": GATE_MAX,
+            "step": GATE_STEP,
+            "key_step": GATE_KEY_STEP,
+            "fine_step": GATE_FINE_STEP,
+            "coarse_step": GATE_COARSE_STEP,
+        },
         "gate_default": GATE_DEFAULT,
-        "self_loop": {"min": SELF_LOOP_MIN, "max": SELF_LOOP_MAX, "step": SELF_LOOP_STEP,
-                      "default": SELF_LOOP_DEFAULT, "rnn_default": RNN_SELF_LOOP_DEFAULT},
-        "variants": list(VARIANTS), "variant_default": VARIANT_DEFAULT,
+        "self_loop": {
+            "min": SELF_LOOP_MIN,
+            "max": SELF_LOOP_MAX,
+            "step": SELF_LOOP_STEP,
+            "default": SELF_LOOP_DEFAULT,
+            "rnn_default": RNN_SELF_LOOP_DEFAULT,
+        },
+        "variants": list(VARIANTS),
+        "variant_default": VARIANT_DEFAULT,
         "gates": list(GATES),
         "variant": declaration(),  # gates, forget gate, peepholes, rows, self-loop of each
         "menu_variants": [v for v in VARIANTS if v != "rnn"],  # the plain RNN runs beside the cell
-        "squashes": list(SQUASHES), "squash_default": SQUASH_DEFAULT,
-        "hideable": list(HIDEABLE_CONTROLS), "weight_limit": WEIGHT_LIMIT,
+        "squashes": list(SQUASHES),
+        "squash_default": SQUASH_DEFAULT,
+        "hideable": list(HIDEABLE_CONTROLS),
+        "weight_limit": WEIGHT_LIMIT,
         "fill": {"scales": list(FILL_SCALES), "default": FILL_SCALE_DEFAULT},
         "speed": {"choices": list(PLAY_SPEEDS), "default": PLAY_SPEED_DEFAULT},
-        "train": {"lag_min": TRAIN_LAG_MIN, "lag_max": TRAIN_LAG_MAX, "lag_default": TRAIN_LAG_DEFAULT,
-                  "seed_max": TRAIN_SEED_MAX,
-                  "budget_max": TRAIN_BUDGET_MAX, "tasks": list(TRAIN_TASKS), "models": list(TRAIN_MODELS)},
+        "train": {
+            "lag_min": TRAIN_LAG_MIN,
+            "lag_max": TRAIN_LAG_MAX,
+            "lag_default": TRAIN_LAG_DEFAULT,
+            "seed_max": TRAIN_SEED_MAX,
+            "budget_max": TRAIN_BUDGET_MAX,
+            "tasks": list(TRAIN_TASKS),
+            "models": list(TRAIN_MODELS),
+        },
     }

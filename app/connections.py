@@ -48,26 +48,41 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
 
 def error_body(error: str, field: str, kind: str, message: str) -> bytes:
     """The app's JSON error shape (app.errors) as bytes."""
-    return json.dumps({"error": error, "message": f"{field}: {message}", "fields": [field],
-                       "detail": [{"field": field, "message": message, "type": kind}]}).encode()
+    return json.dumps(
+        {
+            "error": error,
+            "message": f"{field}: {message}",
+            "fields": [field],
+            "detail": [{"field": field, "message": message, "type": kind}],
+        }
+    ).encode()
 
 
 def raw_response(status: int, phrase: str, body: bytes) -> bytes:
     """A complete HTTP/1.1 answer that closes the connection."""
-    head = [f"HTTP/1.1 {status} {phrase}".encode(), b"content-type: application/json",
-            b"content-length: " + str(len(body)).encode(), b"connection: close"]
+    head = [
+        f"HTTP/1.1 {status} {phrase}".encode(),
+        b"content-type: application/json",
+        b"content-length: " + str(len(body)).encode(),
+        b"connection: close",
+    ]
     head += [name + b": " + value for name, value in _security_headers()]
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
-BUSY = error_body("service unavailable", "request", "busy",
-                  "the server is answering as many requests as it may; try again shortly")
+BUSY = error_body(
+    "service unavailable", "request", "busy", "the server is answering as many requests as it may; try again shortly"
+)
 
 
 async def _busy(scope: Any, receive: Any, send: Any) -> None:
     """The 503 over the concurrency limit, as an ASGI app (uvicorn runs it as a request)."""
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(BUSY)).encode()),
-               (b"connection", b"close"), *_security_headers()]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(BUSY)).encode()),
+        (b"connection", b"close"),
+        *_security_headers(),
+    ]
     await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": BUSY})
 
@@ -129,17 +144,25 @@ class GuardedProtocol(HttpToolsProtocol):
             self.limit_concurrency, self.app = limit, app
 
     def send_400_response(self, msg: str) -> None:
-        self._refuse(400, "Bad Request", error_body(
-            "bad request", "request", "invalid_http", "not a valid HTTP/1.1 request"))
+        self._refuse(
+            400, "Bad Request", error_body("bad request", "request", "invalid_http", "not a valid HTTP/1.1 request")
+        )
 
     def shutdown(self) -> None:
         self.app_state[STOP_KEY].begun = True
         super().shutdown()
 
     def _too_large(self) -> None:
-        self._refuse(431, "Request Header Fields Too Large", error_body(
-            "request header fields too large", "headers", "too_large",
-            f"the request line and headers are over the limit of {MAX_HEADER_BYTES} bytes"))
+        self._refuse(
+            431,
+            "Request Header Fields Too Large",
+            error_body(
+                "request header fields too large",
+                "headers",
+                "too_large",
+                f"the request line and headers are over the limit of {MAX_HEADER_BYTES} bytes",
+            ),
+        )
 
     def _arm_header_timer(self) -> None:
         if self.header_timer is None and self.header_timeout:
@@ -156,9 +179,16 @@ class GuardedProtocol(HttpToolsProtocol):
             if self.header_bytes == 0:  # sent nothing: just close, as for an idle keep-alive
                 self.transport.close()
             else:
-                self._refuse(408, "Request Timeout", error_body(
-                    "request timeout", "headers", "timeout",
-                    f"the request headers did not arrive within {self.header_timeout:g} s"))
+                self._refuse(
+                    408,
+                    "Request Timeout",
+                    error_body(
+                        "request timeout",
+                        "headers",
+                        "timeout",
+                        f"the request headers did not arrive within {self.header_timeout:g} s",
+                    ),
+                )
 
     def _refuse(self, status: int, phrase: str, body: bytes) -> None:
         """Answer without the app and close; nothing more is read from this connection."""

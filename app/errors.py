@@ -39,8 +39,9 @@ def field_path(loc: tuple) -> str:
 MAX_DETAIL = 10  # problems listed in an error answer; the rest are counted
 
 
-def error_response(status: int, items: list[dict], error: str = "invalid request",
-                   total: int | None = None) -> JSONResponse:
+def error_response(
+    status: int, items: list[dict], error: str = "invalid request", total: int | None = None
+) -> JSONResponse:
     """The error shape; `items` are the first problems (at most MAX_DETAIL are listed),
     `total` how many there were in all (default: len(items))."""
     total = len(items) if total is None else total
@@ -48,8 +49,12 @@ def error_response(status: int, items: list[dict], error: str = "invalid request
     first = items[0]
     more = f" (and {total - 1} more)" if total > 1 else ""
     message = f"{first['field']}: {first['message']}{more}"
-    body: dict = {"error": error, "message": message,
-                  "fields": list(dict.fromkeys(i["field"] for i in items)), "detail": items}
+    body: dict = {
+        "error": error,
+        "message": message,
+        "fields": list(dict.fromkeys(i["field"] for i in items)),
+        "detail": items,
+    }
     if total > len(items):
         body["more"] = total - len(items)
     return JSONResponse(body, status_code=status)
@@ -97,8 +102,13 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
         # FastAPI could not decode the body at all (json.loads raised other than JSONDecodeError)
         status, kind, message = body_problem(exc.__cause__, request.headers.get("content-encoding"))
         return error_response(status, [{"field": "body", "type": kind, "message": message}])
-    items = [{"field": "path" if exc.status_code in (404, 405) else "request",
-              "message": str(exc.detail).lower(), "type": f"http_{exc.status_code}"}]
+    items = [
+        {
+            "field": "path" if exc.status_code in (404, 405) else "request",
+            "message": str(exc.detail).lower(),
+            "type": f"http_{exc.status_code}",
+        }
+    ]
     response = error_response(exc.status_code, items, error=str(exc.detail))
     response.headers.update(exc.headers or {})
     if exc.status_code == 405:

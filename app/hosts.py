@@ -21,8 +21,8 @@ def host_name(header: str) -> str:
 
 def allowed(name: str, hosts: tuple[str, ...]) -> bool:
     return name in LOOPBACK or any(
-        name == host or host == "*" or (host.startswith("*.") and name.endswith(host[1:]))
-        for host in hosts)
+        name == host or host == "*" or (host.startswith("*.") and name.endswith(host[1:])) for host in hosts
+    )
 
 
 class HostCheck:
@@ -41,8 +41,19 @@ class HostCheck:
 
 async def _refuse(send: Send) -> None:
     reason = "this server does not answer to this host name (see LSTM_LAB_ALLOWED_HOSTS)"
-    body = json.dumps({"error": "invalid host", "message": f"host: {reason}", "fields": ["host"],
-                       "detail": [{"field": "host", "message": reason, "type": "invalid_host"}]}).encode()
-    await send({"type": "http.response.start", "status": 400, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(
+        {
+            "error": "invalid host",
+            "message": f"host: {reason}",
+            "fields": ["host"],
+            "detail": [{"field": "host", "message": reason, "type": "invalid_host"}],
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -40,8 +40,10 @@ class LinkStore:
         key = link_id(state)
         with self.lock, self._connect() as db:
             db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?)", (key, state, time.time()))
-            db.execute("DELETE FROM links WHERE id NOT IN (SELECT id FROM links ORDER BY saved DESC LIMIT ?)",
-                       (self.max_links,))
+            db.execute(
+                "DELETE FROM links WHERE id NOT IN (SELECT id FROM links ORDER BY saved DESC LIMIT ?)",
+                (self.max_links,),
+            )
         return key
 
     def load(self, key: str) -> str | None:

@@ -12,7 +12,6 @@ from .model.variants import SQUASH_NAMES, VARIANT, VARIANTS
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
-
 def shared_default(model: type[BaseModel]):
     """A nested object's default: one frozen instance shared by every request (request
     models are frozen, so nothing can change it), shown as the default in the OpenAPI
@@ -22,10 +21,18 @@ def shared_default(model: type[BaseModel]):
     return Field(default_factory=lambda: instance, json_schema_extra={"default": instance.model_dump()})
 
 
-SCHEMA_ROW = {"input": "input", "forget": "forget", "cell": "cell_input", "output": "output",
-              "update": "update", "reset": "reset"}  # request field -> model weight row
-DEFAULT_WEIGHTS = {row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0,
-                         **({"bh": 0.0} if row == "cell" else {})} for row in SCHEMA_ROW}
+SCHEMA_ROW = {
+    "input": "input",
+    "forget": "forget",
+    "cell": "cell_input",
+    "output": "output",
+    "update": "update",
+    "reset": "reset",
+}  # request field -> model weight row
+DEFAULT_WEIGHTS = {
+    row: {"wx": 1.0 if row == "cell" else 0.0, "wh": 0.0, "b": 0.0, "wc": 0.0, **({"bh": 0.0} if row == "cell" else {})}
+    for row in SCHEMA_ROW
+}
 _FIELD = {model_row: field for field, model_row in SCHEMA_ROW.items()}
 
 
@@ -46,9 +53,14 @@ def unused_weight_rules() -> dict:
     rules = []
     for variant in VARIANTS:
         used = used_weights(variant)
-        rows = {row: {"properties": {name: {"const": default} for name, default in entries.items()
-                                     if name not in used.get(row, ())}}
-                for row, entries in DEFAULT_WEIGHTS.items()}
+        rows = {
+            row: {
+                "properties": {
+                    name: {"const": default} for name, default in entries.items() if name not in used.get(row, ())
+                }
+            }
+            for row, entries in DEFAULT_WEIGHTS.items()
+        }
         condition: dict = {"properties": {"variant": {"const": variant}}}
         if variant != cfg.VARIANT_DEFAULT:
             condition["required"] = ["variant"]
@@ -71,21 +83,36 @@ GateValue = Annotated[float, Field(ge=cfg.GATE_MIN, le=cfg.GATE_MAX)]
 TapeValue = Annotated[float, Field(ge=-cfg.TAPE_VALUE_LIMIT, le=cfg.TAPE_VALUE_LIMIT)]
 StateValue = Annotated[float, Field(ge=-cfg.STATE_LIMIT, le=cfg.STATE_LIMIT)]
 WeightValue = Annotated[float, Field(ge=-cfg.WEIGHT_LIMIT, le=cfg.WEIGHT_LIMIT)]
-Schedule = Annotated[list[GateValue], Field(min_length=cfg.TAPE_MIN_STEPS,
-                                            max_length=cfg.TAPE_MAX_STEPS)]
-SelfLoop = Annotated[float, Field(
-    cfg.SELF_LOOP_DEFAULT, ge=cfg.SELF_LOOP_MIN, le=cfg.SELF_LOOP_MAX,
-    description="Fixed weight of the cell's self-loop (the RNN's recurrent weight for "
-                "`rnn`). 1.0 is the constant error carousel; below 1 the memory leaks.")]
-VariantField = Annotated[Variant, Field(
-    cfg.VARIANT_DEFAULT, description="`lstm1997`: input and output gates only; `forget`: "
-    "adds the forget gate (2000); `peephole`: gates also see the state; `rnn`: no gates; "
-    "`gru`: update and reset gates, h_t = (1 - z) h_{t-1} + z g(...), no self-loop.")]
-SquashField = Annotated[SquashName, Field(
-    cfg.SQUASH_DEFAULT, description="Squashing of cell input g and output h: `identity` "
-    "(the cell stores the tape's value itself), `tanh`, or the paper's `paper` "
-    "(g = 4 sigmoid - 2, h = 2 sigmoid - 1). For `rnn` it is the activation; for `gru`, "
-    "g squashes the candidate h~.")]
+Schedule = Annotated[list[GateValue], Field(min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS)]
+SelfLoop = Annotated[
+    float,
+    Field(
+        cfg.SELF_LOOP_DEFAULT,
+        ge=cfg.SELF_LOOP_MIN,
+        le=cfg.SELF_LOOP_MAX,
+        description="Fixed weight of the cell's self-loop (the RNN's recurrent weight for "
+        "`rnn`). 1.0 is the constant error carousel; below 1 the memory leaks.",
+    ),
+]
+VariantField = Annotated[
+    Variant,
+    Field(
+        cfg.VARIANT_DEFAULT,
+        description="`lstm1997`: input and output gates only; `forget`: "
+        "adds the forget gate (2000); `peephole`: gates also see the state; `rnn`: no gates; "
+        "`gru`: update and reset gates, h_t = (1 - z) h_{t-1} + z g(...), no self-loop.",
+    ),
+]
+SquashField = Annotated[
+    SquashName,
+    Field(
+        cfg.SQUASH_DEFAULT,
+        description="Squashing of cell input g and output h: `identity` "
+        "(the cell stores the tape's value itself), `tanh`, or the paper's `paper` "
+        "(g = 4 sigmoid - 2, h = 2 sigmoid - 1). For `rnn` it is the activation; for `gru`, "
+        "g squashes the candidate h~.",
+    ),
+]
 
 
 class GateWeights(BaseModel):
@@ -95,14 +122,15 @@ class GateWeights(BaseModel):
     wx: WeightValue = Field(0.0, description="Weight from the tape value x_t.")
     wh: WeightValue = Field(0.0, description="Weight from the previous output y_{t-1}.")
     b: WeightValue = Field(0.0, description="Bias.")
-    wc: WeightValue = Field(0.0, description="Peephole weight from the stored value "
-                                             "(`peephole` variant only).")
+    wc: WeightValue = Field(0.0, description="Peephole weight from the stored value (`peephole` variant only).")
 
 
 class CellInputWeights(GateWeights):
     wx: WeightValue = Field(1.0, description="Weight from x_t; 1 stores the tape value.")
-    bh: WeightValue = Field(0.0, description="`gru` only: recurrent bias inside the reset, "
-                                             "h~ = g(wx x + b + r (wh h + bh)) (PyTorch's b_hn).")
+    bh: WeightValue = Field(
+        0.0,
+        description="`gru` only: recurrent bias inside the reset, h~ = g(wx x + b + r (wh h + bh)) (PyTorch's b_hn).",
+    )
 
 
 class Weights(BaseModel):
@@ -153,9 +181,11 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(**STRICT, json_schema_extra=unused_weight_rules())
     variant: VariantField
     tape: list[TapeValue] = Field(
-        min_length=cfg.TAPE_MIN_STEPS, max_length=cfg.TAPE_MAX_STEPS,
+        min_length=cfg.TAPE_MIN_STEPS,
+        max_length=cfg.TAPE_MAX_STEPS,
         description=f"Input value of each step, |x| <= {cfg.TAPE_VALUE_LIMIT:g}.",
-        examples=[list(cfg.DEFAULT_TAPE)])
+        examples=[list(cfg.DEFAULT_TAPE)],
+    )
     gates: Schedules = shared_default(Schedules)
     weights: Weights = shared_default(Weights)
     squash: SquashField
@@ -174,7 +204,8 @@ class StepRequest(BaseModel):
     self_loop: SelfLoop
     state: State = shared_default(State)
     t: Annotated[int, BeforeValidator(whole_number)] = Field(
-        1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back.")
+        1, ge=1, le=cfg.TAPE_MAX_STEPS, description="Step number echoed back."
+    )
 
 
 class Step(BaseModel):
@@ -184,7 +215,8 @@ class Step(BaseModel):
     x: float
     input_gate: Optional[float]
     forget_gate: Optional[float] = Field(
-        description="For `lstm1997`, the self-loop weight that multiplies the old state.")
+        description="For `lstm1997`, the self-loop weight that multiplies the old state."
+    )
     output_gate: Optional[float]
     update_gate: Optional[float] = Field(None, description="`gru` only (absent otherwise): z_t.")
     reset_gate: Optional[float] = Field(None, description="`gru` only (absent otherwise): r_t.")
@@ -199,7 +231,8 @@ class RunResponse(BaseModel):
     steps: list[Step]
     error_flow: list[float] = Field(
         description="error_flow[t-1]: the factor by which an error at the last step's "
-                    "stored value is scaled on reaching step t's along the self-loop.")
+        "stored value is scaled on reaching step t's along the self-loop."
+    )
 
 
 class ErrorItem(BaseModel):

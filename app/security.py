@@ -11,25 +11,38 @@ from .settings import Settings
 # Content types of the page's files, fixed here rather than taken from the host's
 # /etc/mime.types (python:3.11-slim has none, and Python 3.11's own table says
 # application/javascript for .js).
-for _type, _ext in (("text/javascript", ".js"), ("text/javascript", ".mjs"), ("text/css", ".css"),
-                    ("image/svg+xml", ".svg"), ("application/json", ".json"),
-                    ("image/png", ".png"), ("font/woff2", ".woff2")):
+for _type, _ext in (
+    ("text/javascript", ".js"),
+    ("text/javascript", ".mjs"),
+    ("text/css", ".css"),
+    ("image/svg+xml", ".svg"),
+    ("application/json", ".json"),
+    ("image/png", ".png"),
+    ("font/woff2", ".woff2"),
+):
     mimetypes.add_type(_type, _ext)
 
 # The page: ES modules and CSS from /static only; JSON data blocks
 # (<script type="application/json">) are not executed, so need no allowance; styles set
 # through CSSOM (element.style.x = ...) are allowed by style-src 'self'.
 PAGE_POLICY = {
-    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'",
-    "img-src": "'self' data: blob:", "font-src": "'self'", "connect-src": "'self'",
-    "object-src": "'none'", "base-uri": "'none'", "form-action": "'self'",
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
 }
 # The API reference page (/docs) loads Swagger UI from our own server
 # (fastapi-offline) but start them with an inline script and inline styles; they take no
 # user input and are not the classroom page.
 DOCS_POLICY = {
     **PAGE_POLICY,
-    "script-src": "'self' 'unsafe-inline'", "style-src": "'self' 'unsafe-inline'",
+    "script-src": "'self' 'unsafe-inline'",
+    "style-src": "'self' 'unsafe-inline'",
     "worker-src": "'self' blob:",
 }
 DOCS_PATHS = ("/docs",)
@@ -84,8 +97,13 @@ class SecurityHeaders:
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers} & self.names
                 kind = next((v for n, v in headers if n.lower() == b"content-type"), b"")
-                add = (self.script if kind.startswith(b"text/javascript") else
-                       self.style if kind.startswith(b"text/css") else extra)
+                add = (
+                    self.script
+                    if kind.startswith(b"text/javascript")
+                    else self.style
+                    if kind.startswith(b"text/css")
+                    else extra
+                )
                 if present:
                     headers += [h for h in add if h[0] not in present]
                 else:

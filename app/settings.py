@@ -25,12 +25,12 @@ def default_links_file(env) -> str:
     base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return os.path.join(base, "lstm-cell-lab", "links.sqlite3")
 
+
 # scheme://host[:port], host a DNS name (optionally "*." for any subdomain), an IPv4
 # address or a bracketed IPv6 address. No path, query, quotes, spaces or semicolons:
 # anything else could smuggle a directive into the Content-Security-Policy header.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ORIGIN = re.compile(
-    rf"^https?://(?:\*\.)?(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?$")
+_ORIGIN = re.compile(rf"^https?://(?:\*\.)?(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?$")
 
 
 class SettingsError(ValueError):
@@ -48,7 +48,8 @@ def parse_origins(text: str, source: str = f"{FRAME_ANCESTORS_ENV} (--frame-ance
             raise SettingsError(
                 f"{source}: {item!r} is not an origin; give scheme://host[:port] such as "
                 "https://moodle.example.org or https://*.school.example (http or https, "
-                "no path), separated by spaces or commas")
+                "no path), separated by spaces or commas"
+            )
         if origin.lower() not in (o.lower() for o in origins):
             origins.append(origin)
     return tuple(origins)
@@ -66,7 +67,8 @@ def parse_timeout(text: str, source: str = f"{BODY_TIMEOUT_ENV} (--body-timeout)
 
 # http(s)://host[:port][/path]: the base of join links behind a proxy.
 _PUBLIC_URL = re.compile(
-    rf"^https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::([0-9]{{1,5}}))?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
+    rf"^https?://(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])(?::([0-9]{{1,5}}))?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$"
+)
 
 
 def parse_public_url(text: str, source: str = f"{PUBLIC_URL_ENV} (--public-url)") -> str | None:
@@ -76,8 +78,10 @@ def parse_public_url(text: str, source: str = f"{PUBLIC_URL_ENV} (--public-url)"
         return None
     match = _PUBLIC_URL.match(url)
     if not match or "?" in url or "#" in url or (match[1] and not 0 < int(match[1]) < 65536):
-        raise SettingsError(f"{source}: {text!r} is not a base URL; give http(s)://host[:port][/path] "
-                            "such as https://lab.school.org or http://192.168.1.20:8000")
+        raise SettingsError(
+            f"{source}: {text!r} is not a base URL; give http(s)://host[:port][/path] "
+            "such as https://lab.school.org or http://192.168.1.20:8000"
+        )
     return url.rstrip("/")
 
 
@@ -86,8 +90,10 @@ def parse_redis_url(text: str, source: str = f"{REDIS_URL_ENV} (--redis-url)") -
     if not url:
         return None
     if not re.match(r"^(redis|rediss|unix)://\S+$", url):
-        raise SettingsError(f"{source}: {text!r} is not a Redis URL; give redis://host:6379/0, "
-                            "rediss://... or unix:///path/to/redis.sock")
+        raise SettingsError(
+            f"{source}: {text!r} is not a Redis URL; give redis://host:6379/0, "
+            "rediss://... or unix:///path/to/redis.sock"
+        )
     return url
 
 
@@ -97,8 +103,9 @@ def parse_number(text: str, source: str, low: float, high: float, kind=float):
     except ValueError:
         value = float("nan")
     if not low <= value <= high:
-        raise SettingsError(f"{source}: {text!r} must be a {'whole ' if kind is int else ''}number "
-                            f"from {low:g} to {high:g}")
+        raise SettingsError(
+            f"{source}: {text!r} must be a {'whole ' if kind is int else ''}number from {low:g} to {high:g}"
+        )
     return value
 
 
@@ -148,24 +155,29 @@ def from_env(environ: dict | None = None) -> Settings:
         numbers[name] = parse_number(text, f"{var} ({flag})", low, high, kind) if text else default
     port = env.get(LISTEN_PORT_ENV, "").strip()
     workers = env.get(WORKERS_ENV, "").strip()
-    return Settings(frame_ancestors=parse_origins(env.get(FRAME_ANCESTORS_ENV, "")),
-                    body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT,
-                    **connection_settings(env),
-                    redis_url=parse_redis_url(env.get(REDIS_URL_ENV, "")),
-                    public_url=parse_public_url(env.get(PUBLIC_URL_ENV, "")),
-                    listen_host=env.get(LISTEN_HOST_ENV, "").strip() or "127.0.0.1",
-                    listen_port=parse_number(port, LISTEN_PORT_ENV, 1, 65535, int) if port else 8000,
-                    workers=parse_number(workers, WORKERS_ENV, 1, 1024, int) if workers else 1,
-                    links_file=env.get(LINKS_FILE_ENV, "").strip() or default_links_file(env),
-                    **numbers)
+    return Settings(
+        frame_ancestors=parse_origins(env.get(FRAME_ANCESTORS_ENV, "")),
+        body_timeout=parse_timeout(timeout) if timeout else BODY_TIMEOUT_DEFAULT,
+        **connection_settings(env),
+        redis_url=parse_redis_url(env.get(REDIS_URL_ENV, "")),
+        public_url=parse_public_url(env.get(PUBLIC_URL_ENV, "")),
+        listen_host=env.get(LISTEN_HOST_ENV, "").strip() or "127.0.0.1",
+        listen_port=parse_number(port, LISTEN_PORT_ENV, 1, 65535, int) if port else 8000,
+        workers=parse_number(workers, WORKERS_ENV, 1, 1024, int) if workers else 1,
+        links_file=env.get(LINKS_FILE_ENV, "").strip() or default_links_file(env),
+        **numbers,
+    )
 
 
 def connection_settings(env) -> dict:
     """header_timeout and allowed_hosts from `env`."""
     header = env.get(HEADER_TIMEOUT_ENV, "").strip()
-    return {"header_timeout": parse_timeout(header, f"{HEADER_TIMEOUT_ENV} (--header-timeout)")
-            if header else HEADER_TIMEOUT_DEFAULT,
-            "allowed_hosts": parse_hosts(env.get(ALLOWED_HOSTS_ENV, ""))}
+    return {
+        "header_timeout": parse_timeout(header, f"{HEADER_TIMEOUT_ENV} (--header-timeout)")
+        if header
+        else HEADER_TIMEOUT_DEFAULT,
+        "allowed_hosts": parse_hosts(env.get(ALLOWED_HOSTS_ENV, "")),
+    }
 
 
 _HOST = re.compile(rf"^(?:\*\.)?(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])$|^\*$")
@@ -177,9 +189,11 @@ def parse_hosts(text: str) -> tuple[str, ...]:
     hosts = []
     for item in filter(None, re.split(r"[\s,]+", text.strip().lower())):
         if not _HOST.match(item):
-            raise SettingsError(f"{ALLOWED_HOSTS_ENV} (--allowed-hosts): {item!r} is not a host "
-                                "name; give names or addresses without scheme or port, such as "
-                                "lab.school.example or 192.168.1.20, separated by spaces or commas")
+            raise SettingsError(
+                f"{ALLOWED_HOSTS_ENV} (--allowed-hosts): {item!r} is not a host "
+                "name; give names or addresses without scheme or port, such as "
+                "lab.school.example or 192.168.1.20, separated by spaces or commas"
+            )
         if item not in hosts:
             hosts.append(item)
     return tuple(hosts)

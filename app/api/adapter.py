@@ -36,8 +36,9 @@ def _check(req: RunRequest | StepRequest, steps: int | None) -> None:
         entries = getattr(req.weights, row)
         for name, default in defaults.items():
             if name not in used.get(row, ()) and getattr(entries, name) != default:
-                raise FieldError(f"weights.{row}.{name}",
-                                 f"is not used by the {req.variant} variant; leave it at its default")
+                raise FieldError(
+                    f"weights.{row}.{name}", f"is not used by the {req.variant} variant; leave it at its default"
+                )
 
 
 def _weights(req: RunRequest | StepRequest) -> tuple[tuple[float, ...], ...]:
@@ -66,43 +67,99 @@ _ZERO = _Zero()
 _ORDER = {variant: _row_order(variant) for variant in VARIANT}
 # Shared by every request, so immutable: tuples, not lists (the same for every variant:
 # the cell-input row is row 2 in each, and every other default weight is 0).
-_DEFAULT = tuple(tuple(DEFAULT_WEIGHTS[FIELD[row]][name] if row else 0.0 for row in _ORDER["forget"])
-                 for name in ("wx", "wh", "b", "wc"))
+_DEFAULT = tuple(
+    tuple(DEFAULT_WEIGHTS[FIELD[row]][name] if row else 0.0 for row in _ORDER["forget"])
+    for name in ("wx", "wh", "b", "wc")
+)
 
 
 def _steps(trace: OneCellRun, tape: list[float], first_t: int) -> list[dict]:
     """One dict per step (the API's Step); raises FieldError if the stored value or the
     output overflowed."""
     if not (all(map(isfinite, trace.cell)) and all(map(isfinite, trace.output))):
-        t = next(t for t, (c, y) in enumerate(zip(trace.cell, trace.output))
-                 if not (isfinite(c) and isfinite(y)))
+        t = next(t for t, (c, y) in enumerate(zip(trace.cell, trace.output)) if not (isfinite(c) and isfinite(y)))
         if trace.update_gate is not None:  # gru: no self-loop; only weights can make h grow
-            raise FieldError("weights", f"the stored value overflowed at step {t + first_t}; "
-                             "use smaller weights", kind="overflow")
-        raise FieldError("self_loop", f"the stored value overflowed at step {t + first_t}; "
-                         "use a smaller self_loop or smaller weights", kind="overflow")
+            raise FieldError(
+                "weights", f"the stored value overflowed at step {t + first_t}; use smaller weights", kind="overflow"
+            )
+        raise FieldError(
+            "self_loop",
+            f"the stored value overflowed at step {t + first_t}; use a smaller self_loop or smaller weights",
+            kind="overflow",
+        )
     # + 0.0 turns -0.0 into 0.0 so nobody sees a "negative zero" stored value.
     if trace.update_gate is not None:  # gru: h_t is both cell and output
         assert trace.reset_gate is not None and trace.cell_input is not None
-        return [{"t": t, "x": x + 0.0, "input_gate": None, "forget_gate": None, "output_gate": None,
-                 "update_gate": z + 0.0, "reset_gate": r + 0.0, "cell_input": n + 0.0, "cell": h + 0.0,
-                 "output": h + 0.0}
-                for t, x, z, r, n, h in zip(count(first_t), tape, trace.update_gate, trace.reset_gate,
-                                            trace.cell_input, trace.cell)]
+        return [
+            {
+                "t": t,
+                "x": x + 0.0,
+                "input_gate": None,
+                "forget_gate": None,
+                "output_gate": None,
+                "update_gate": z + 0.0,
+                "reset_gate": r + 0.0,
+                "cell_input": n + 0.0,
+                "cell": h + 0.0,
+                "output": h + 0.0,
+            }
+            for t, x, z, r, n, h in zip(
+                count(first_t), tape, trace.update_gate, trace.reset_gate, trace.cell_input, trace.cell
+            )
+        ]
     if trace.input_gate is None:  # rnn: no gates, no cell input; h_t is both cell and output
-        return [{"t": t, "x": x + 0.0, "input_gate": None, "forget_gate": None, "output_gate": None,
-                 "cell_input": None, "cell": h + 0.0, "output": h + 0.0}
-                for t, x, h in zip(count(first_t), tape, trace.cell)]
-    return [{"t": t, "x": x + 0.0, "input_gate": i + 0.0, "forget_gate": f + 0.0, "output_gate": o + 0.0,
-             "cell_input": z + 0.0, "cell": c + 0.0, "output": y + 0.0}
-            for t, x, i, f, o, z, c, y in zip(count(first_t), tape, trace.input_gate, trace.forget_gate,  # type: ignore[arg-type]
-                                              trace.output_gate, trace.cell_input, trace.cell, trace.output)]  # type: ignore[arg-type]
+        return [
+            {
+                "t": t,
+                "x": x + 0.0,
+                "input_gate": None,
+                "forget_gate": None,
+                "output_gate": None,
+                "cell_input": None,
+                "cell": h + 0.0,
+                "output": h + 0.0,
+            }
+            for t, x, h in zip(count(first_t), tape, trace.cell)
+        ]
+    # The LSTM variants: every gate is reported (the 1997 cell's forget gate as its self-loop).
+    assert trace.forget_gate is not None and trace.output_gate is not None and trace.cell_input is not None
+    return [
+        {
+            "t": t,
+            "x": x + 0.0,
+            "input_gate": i + 0.0,
+            "forget_gate": f + 0.0,
+            "output_gate": o + 0.0,
+            "cell_input": z + 0.0,
+            "cell": c + 0.0,
+            "output": y + 0.0,
+        }
+        for t, x, i, f, o, z, c, y in zip(
+            count(first_t),
+            tape,
+            trace.input_gate,
+            trace.forget_gate,
+            trace.output_gate,
+            trace.cell_input,
+            trace.cell,
+            trace.output,
+        )
+    ]
 
 
 def _run(req: RunRequest | StepRequest, tape: list[float], schedules: dict, c0: float, h0: float):
     bh = req.weights.cell.bh if "weights" in req.model_fields_set else 0.0
-    return run_one(tape, *_weights(req), bh=bh, variant=req.variant, squash=req.squash,
-                   self_loop=req.self_loop, schedules=schedules, c0=c0, h0=h0)
+    return run_one(
+        tape,
+        *_weights(req),
+        bh=bh,
+        variant=req.variant,
+        squash=req.squash,
+        self_loop=req.self_loop,
+        schedules=schedules,
+        c0=c0,
+        h0=h0,
+    )
 
 
 def run(req: RunRequest) -> bytes:
@@ -111,8 +168,7 @@ def run(req: RunRequest) -> bytes:
     trace = _run(req, req.tape, _schedules(req), req.c0, req.h0)
     steps = _steps(trace, req.tape, 1)
     flow = [v + 0.0 for v in trace.error_flow()]
-    return orjson.dumps({"variant": req.variant, "squash": req.squash,
-                         "steps": steps, "error_flow": flow})
+    return orjson.dumps({"variant": req.variant, "squash": req.squash, "steps": steps, "error_flow": flow})
 
 
 def step(req: StepRequest) -> bytes:
@@ -121,4 +177,3 @@ def step(req: StepRequest) -> bytes:
     schedules = {g: [v] for g, v in _schedules(req).items()}
     trace = _run(req, [req.x], schedules, req.state.c, req.state.h)
     return orjson.dumps(_steps(trace, [req.x], req.t)[0])
-

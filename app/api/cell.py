@@ -52,31 +52,46 @@ async def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
     elif body:
         data = body  # not JSON: fails validation as "not an object", as in FastAPI
     if data is None:
-        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required",
-                                       "input": None}])
+        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}])
     unknown, count = unknown_fields(model, data)
     if count:  # reported alone, before pydantic builds one error object per unknown field
-        raise FieldError.many([{"field": field_path(loc), "message": "is not a field of this request",
-                                "type": "extra_forbidden"} for loc in unknown], total=count)
+        raise FieldError.many(
+            [
+                {"field": field_path(loc), "message": "is not a field of this request", "type": "extra_forbidden"}
+                for loc in unknown
+            ],
+            total=count,
+        )
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in
-                                      e.errors(include_url=False, include_input=False)]) from e
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in e.errors(include_url=False, include_input=False)]
+        ) from e
 
 
 def _decode(body: bytes, encoding: str | None):
     """json.loads(body), or the error that names what is wrong with the body."""
     if (encoding and encoding.strip().lower() != "identity") or body[:2] == b"\x1f\x8b":
-        status, kind, message = body_problem(None if encoding else UnicodeDecodeError(
-            "utf-8", body[:2], 1, 2, "gzip"), encoding)
+        status, kind, message = body_problem(
+            None if encoding else UnicodeDecodeError("utf-8", body[:2], 1, 2, "gzip"), encoding
+        )
         raise FieldError("body", message, status=status, kind=kind)
     try:
         return json.loads(body)
     except json.JSONDecodeError as e:
-        raise RequestValidationError([{"type": "json_invalid", "loc": ("body", e.pos),
-                                       "msg": "JSON decode error", "input": {},
-                                       "ctx": {"error": e.msg}}], body=e.doc) from e
+        raise RequestValidationError(
+            [
+                {
+                    "type": "json_invalid",
+                    "loc": ("body", e.pos),
+                    "msg": "JSON decode error",
+                    "input": {},
+                    "ctx": {"error": e.msg},
+                }
+            ],
+            body=e.doc,
+        ) from e
     except (ValueError, RecursionError) as e:  # not UTF-8, nested too deeply, too many digits
         status, kind, message = body_problem(e, None)
         raise FieldError("body", message, status=status, kind=kind) from e

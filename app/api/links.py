@@ -12,8 +12,9 @@ router = APIRouter(tags=["links"])
 
 
 class LinkRequest(BaseModel):
-    state: str = Field(min_length=1, max_length=MAX_STATE,
-                       description="The page state: the share link's text after '#'.")
+    state: str = Field(
+        min_length=1, max_length=MAX_STATE, description="The page state: the share link's text after '#'."
+    )
 
 
 class LinkResponse(BaseModel):
@@ -21,8 +22,7 @@ class LinkResponse(BaseModel):
     path: str = Field(description="Where the short link opens, e.g. /s/abcdefghijklm.")
 
 
-@router.post("/api/links", status_code=201, response_model=LinkResponse,
-             responses={422: {"model": ErrorResponse}})
+@router.post("/api/links", status_code=201, response_model=LinkResponse, responses={422: {"model": ErrorResponse}})
 def save_link(body: LinkRequest, request: Request) -> LinkResponse:
     """Keep a page state under a short id that survives a restart of the server."""
     if not STATE.match(body.state):
@@ -36,6 +36,9 @@ def open_link(key: str, request: Request):
     """The page with the kept state, or a short page saying the link is unknown."""
     state = request.app.state.links.load(key)
     if state is None:
-        return HTMLResponse("<!doctype html><title>Unknown link</title><p>This short link is not known "
-                            "to this server. <a href=\"/\">Open the LSTM Cell Lab</a>.</p>", status_code=404)
+        return HTMLResponse(
+            "<!doctype html><title>Unknown link</title><p>This short link is not known "
+            'to this server. <a href="/">Open the LSTM Cell Lab</a>.</p>',
+            status_code=404,
+        )
     return RedirectResponse(f"/#{state}", status_code=303)

@@ -42,17 +42,30 @@ class LiveInfo(BaseModel):
 def live_info(settings) -> dict:
     base = address.join_base(settings.public_url, settings.listen_host, settings.listen_port)
     shared = bool(settings.redis_url) or settings.workers == 1
-    warning = None if shared else (
-        f"The server runs {settings.workers} workers without Redis, so a class would be split "
-        "between them: start it with --workers 1, or give --redis-url.")
-    return {"broker": "redis" if settings.redis_url else "memory", "workers": settings.workers,
-            "shared": shared, "join_base": base, "reachable": not address.is_loopback_url(base),
-            "warning": warning}
+    warning = (
+        None
+        if shared
+        else (
+            f"The server runs {settings.workers} workers without Redis, so a class would be split "
+            "between them: start it with --workers 1, or give --redis-url."
+        )
+    )
+    return {
+        "broker": "redis" if settings.redis_url else "memory",
+        "workers": settings.workers,
+        "shared": shared,
+        "join_base": base,
+        "reachable": not address.is_loopback_url(base),
+        "warning": warning,
+    }
 
 
-@router.post("/api/classes", status_code=201, response_model=ClassCreated,
-             responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse},
-                        429: {"model": ErrorResponse}})
+@router.post(
+    "/api/classes",
+    status_code=201,
+    response_model=ClassCreated,
+    responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+)
 async def create_class(request: Request, body: NewClass | None = None):
     """Start a class: its join code, the teacher's secret and the join link."""
     settings, live = request.app.state.settings, request.app.state.live
@@ -61,27 +74,40 @@ async def create_class(request: Request, body: NewClass | None = None):
         raise FieldError("state", f"has more than {settings.live_max_message} bytes")
     made = await live.create(state)
     if made is None:
-        return error_response(429, [{"field": "classes", "type": "too_many_classes",
-                                     "message": f"this server already holds {settings.max_classes} "
-                                                "classes; end one or try later"}],
-                              error="too many classes")
+        return error_response(
+            429,
+            [
+                {
+                    "field": "classes",
+                    "type": "too_many_classes",
+                    "message": f"this server already holds {settings.max_classes} classes; end one or try later",
+                }
+            ],
+            error="too many classes",
+        )
     code, secret = made
     base = live_info(settings)["join_base"]
-    return {"code": code, "teacher_secret": secret, "join_url": f"{base}/join/{code}",
-            "expires_in": int(settings.class_ttl), "broker": live.broker.name}
+    return {
+        "code": code,
+        "teacher_secret": secret,
+        "join_url": f"{base}/join/{code}",
+        "expires_in": int(settings.class_ttl),
+        "broker": live.broker.name,
+    }
 
 
-@router.get("/api/classes/{code}", response_model=ClassInfo,
-            responses={404: {"model": ErrorResponse}})
+@router.get("/api/classes/{code}", response_model=ClassInfo, responses={404: {"model": ErrorResponse}})
 async def class_info(request: Request, code: str):
     """Whether a class is open, and how many students it has."""
     live = request.app.state.live
     normal = normalise_code(code)
     await live.ready()
     if normal is None or await live.broker.get(normal) is None:
-        return error_response(404, [{"field": "code", "type": "unknown_class",
-                                     "message": "no class has this code (it ended or expired)"}],
-                              error="unknown class")
+        return error_response(
+            404,
+            [{"field": "code", "type": "unknown_class", "message": "no class has this code (it ended or expired)"}],
+            error="unknown class",
+        )
     return {"code": normal, "students": await live.broker.students(normal)}
 
 
@@ -94,5 +120,4 @@ async def live(request: Request):
 @router.websocket("/ws/class/{code}")
 async def class_socket(websocket: WebSocket, code: str):
     settings = websocket.app.state.settings
-    await session.run(websocket, code, websocket.app.state.live, settings.live_max_message,
-                      settings.live_rate)
+    await session.run(websocket, code, websocket.app.state.live, settings.live_max_message, settings.live_rate)

@@ -16,11 +16,20 @@ router = APIRouter(tags=["page"])
 # The icon inside the page (a data: URL, ~250 bytes gzipped) rather than a request of its own.
 FAVICON = "data:image/svg+xml," + quote((STATIC / "img" / "favicon.svg").read_text().strip(), safe=" =:/")
 MODULES = sorted(p.name for p in (STATIC / "js").glob("*.js"))  # preloaded in parallel
-SHORTCUTS = [("→", "help.key_forward"), ("←", "help.key_back"), ("kbd.space", "help.key_play"),
-             ("Home", "help.key_reset"), ("End", "help.key_end"), ("← →", "help.key_arrows"),
-             ("Shift + ← →", "help.key_fine"), ("Page Up / Page Down", "help.key_coarse"),
-             ("Tab", "help.key_tape"), ("↑ ↓", "help.key_tape_value"), ("Enter / Esc", "help.key_tape_edit"),
-             ("?", "help.key_help")]
+SHORTCUTS = [
+    ("→", "help.key_forward"),
+    ("←", "help.key_back"),
+    ("kbd.space", "help.key_play"),
+    ("Home", "help.key_reset"),
+    ("End", "help.key_end"),
+    ("← →", "help.key_arrows"),
+    ("Shift + ← →", "help.key_fine"),
+    ("Page Up / Page Down", "help.key_coarse"),
+    ("Tab", "help.key_tape"),
+    ("↑ ↓", "help.key_tape_value"),
+    ("Enter / Esc", "help.key_tape_edit"),
+    ("?", "help.key_help"),
+]
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -52,21 +61,31 @@ def page(request: Request, join: str | None = None, status_code: int = 200) -> H
         return strings.get(key, key)
 
     context = {
-        "config": config.page_config(), "lang": lang, "strings": strings, "t": t,
-        "static": VERSIONED, "favicon": FAVICON,
-        "languages": ui_strings.LANGUAGES, "modules": MODULES, "hideable": config.HIDEABLE_CONTROLS,
+        "config": config.page_config(),
+        "lang": lang,
+        "strings": strings,
+        "t": t,
+        "static": VERSIONED,
+        "favicon": FAVICON,
+        "languages": ui_strings.LANGUAGES,
+        "modules": MODULES,
+        "hideable": config.HIDEABLE_CONTROLS,
         "shortcuts": [(t(key) if key.startswith("kbd.") else key, text) for key, text in SHORTCUTS],
-        "join": join, "code_alphabet": ALPHABET, "code_length": CODE_LENGTH,
+        "join": join,
+        "code_alphabet": ALPHABET,
+        "code_length": CODE_LENGTH,
     }
-    return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status_code,
-                                      headers={"Vary": "Accept-Language"})
+    return TEMPLATES.TemplateResponse(
+        request, "index.html", context, status_code=status_code, headers={"Vary": "Accept-Language"}
+    )
 
 
 @router.get("/teachers", response_class=PlainTextResponse, include_in_schema=False)
 async def teachers_guide() -> PlainTextResponse:
     """docs/teachers.md, the teacher's guide in three languages, as plain text."""
-    return PlainTextResponse((ROOT / "docs" / "teachers.md").read_text(encoding="utf-8"),
-                             headers={"Cache-Control": "no-cache"})
+    return PlainTextResponse(
+        (ROOT / "docs" / "teachers.md").read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"}
+    )
 
 
 @router.get("/healthz")

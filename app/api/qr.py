@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request, Response
 from ..errors import FieldError
 from ..schemas import ErrorResponse
 
+
 @asynccontextmanager
 async def lifespan(app):
     global _pool
@@ -46,8 +47,17 @@ def qr_svg(text: str) -> bytes:
     text does not fit in the largest code."""
     code = segno.make(text, error="m", micro=False)  # raises the level when it fits
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=SCALE, border=BORDER, xmldecl=False, svgns=True,
-              title="QR code", dark="#000", light="#fff")
+    code.save(
+        out,
+        kind="svg",
+        scale=SCALE,
+        border=BORDER,
+        xmldecl=False,
+        svgns=True,
+        title="QR code",
+        dark="#000",
+        light="#fff",
+    )
     return out.getvalue()
 
 
@@ -85,17 +95,34 @@ def check_link(text: str, allowed: set[str]) -> None:
     if own is None:
         raise FieldError("text", "must be an http or https link to this server")
     if own not in allowed:
-        raise FieldError("text", f"links to {own}, not to this server; only links to this "
-                                 "server (or its configured public URL) are encoded")
+        raise FieldError(
+            "text",
+            f"links to {own}, not to this server; only links to this server (or its configured public URL) are encoded",
+        )
 
 
-@router.get("/qr", response_class=Response, responses={
-    200: {"content": {"image/svg+xml": {}}, "description": "The QR code as SVG."},
-    422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
-async def qr(request: Request, text: Annotated[str, Query(
-        min_length=1, max_length=MAX_TEXT, pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
-        description="An http(s) link to this server (its address, a loopback name, an "
-                    "allowed host name or its public URL).")]) -> Response:
+@router.get(
+    "/qr",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {}}, "description": "The QR code as SVG."},
+        422: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
+)
+async def qr(
+    request: Request,
+    text: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT,
+            pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
+            description="An http(s) link to this server (its address, a loopback name, an "
+            "allowed host name or its public URL).",
+        ),
+    ],
+) -> Response:
     """The QR code of `text`, a link to this server (1 to 2000 characters), as an SVG image."""
     settings = request.app.state.settings
     allowed = server_origins(request.scope.get("server"), settings.allowed_hosts)
@@ -103,8 +130,7 @@ async def qr(request: Request, text: Annotated[str, Query(
     if public:
         allowed.add(public)
     check_link(text, allowed)
-    return Response(await _make(text), media_type="image/svg+xml",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(await _make(text), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 async def _make(text: str) -> bytes:
@@ -115,16 +141,18 @@ async def _make(text: str) -> bytes:
         _cache.move_to_end(text)
         return svg
     if _waiting >= QR_WAITING:
-        raise FieldError("request", "too many QR codes are being made at once; try again shortly",
-                         status=503, kind="busy")
+        raise FieldError(
+            "request", "too many QR codes are being made at once; try again shortly", status=503, kind="busy"
+        )
     _waiting += 1
     try:
         svg = await asyncio.get_running_loop().run_in_executor(_qr_process(), _svg_or_none, text)
     finally:
         _waiting -= 1
     if svg is None:
-        raise FieldError("text", f"is {len(text.encode())} bytes in UTF-8, more than the "
-                                 "largest QR code holds; use a shorter link")
+        raise FieldError(
+            "text", f"is {len(text.encode())} bytes in UTF-8, more than the largest QR code holds; use a shorter link"
+        )
     _cache[text] = svg
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)

@@ -21,7 +21,6 @@ from ..train.jobs import Busy, ClientBusy, Job, JobManager, Limits
 from ..train.tasks import make_task
 
 
-
 def make_jobs(settings) -> JobManager:
     """The app's training jobs for `settings`: shared through Redis with a Redis URL (every
     worker and instance answers for every job; the job limit is the fleet's), else this
@@ -36,6 +35,8 @@ def make_jobs(settings) -> JobManager:
 
 def _jobs(http: Request) -> JobManager:
     return http.app.state.train_jobs
+
+
 CODE_PATTERN = f"^[{ALPHABET}]{{{CODE_LENGTH}}}$"
 CLIENT_COOKIE = "lstm_lab_trainer"  # the browser's id: one running job each (a school is one NAT)
 STREAM_SECONDS = 0.1  # how often the event stream looks for news (at most ~10 events/s)
@@ -63,16 +64,24 @@ class TrainRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     task: Literal["first-symbol", "adding"] = Field(
         description="`first-symbol`: the paper's Exp. 2a, remember the first of `lag` "
-                    "symbols; `adding`: the 1997 adding problem with minimal length `lag`.")
-    lag: Annotated[int, Field(ge=cfg.TRAIN_LAG_MIN, le=cfg.TRAIN_LAG_MAX, description=(
-        "The lag (`first-symbol`) or minimal length (`adding`, at least 2)."))] = cfg.TRAIN_LAG_DEFAULT
+        "symbols; `adding`: the 1997 adding problem with minimal length `lag`."
+    )
+    lag: Annotated[
+        int,
+        Field(
+            ge=cfg.TRAIN_LAG_MIN,
+            le=cfg.TRAIN_LAG_MAX,
+            description=("The lag (`first-symbol`) or minimal length (`adding`, at least 2)."),
+        ),
+    ] = cfg.TRAIN_LAG_DEFAULT
     model: TrainModel = "lstm1997"
     seed: Annotated[int, Field(ge=0, le=cfg.TRAIN_SEED_MAX)] = 0
-    budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = (
-        Field(None, description="Training sequences before giving up; default "
-                                f"{cfg.TRAIN_BUDGET_DEFAULT}."))
+    budget: Optional[Annotated[int, Field(ge=cfg.TRAIN_BUDGET_MIN, le=cfg.TRAIN_BUDGET_MAX)]] = Field(
+        None, description=f"Training sequences before giving up; default {cfg.TRAIN_BUDGET_DEFAULT}."
+    )
     class_code: Optional[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
-        None, description="The live class the student's page is in: its teacher sees the job.")
+        None, description="The live class the student's page is in: its teacher sees the job."
+    )
 
 
 class JSONBytes(Response):
@@ -80,9 +89,10 @@ class JSONBytes(Response):
 
 
 def _json(job: Job, status_code: int = 200) -> Response:
-    return JSONBytes(orjson.dumps({**job.summary(), "guess": _guess(job)},
-                                  option=orjson.OPT_SERIALIZE_NUMPY),
-                     status_code=status_code)
+    return JSONBytes(
+        orjson.dumps({**job.summary(), "guess": _guess(job)}, option=orjson.OPT_SERIALIZE_NUMPY),
+        status_code=status_code,
+    )
 
 
 def _guess(job: Job) -> dict | None:
@@ -93,8 +103,12 @@ def _guess(job: Job) -> dict | None:
 async def _job(http: Request, job_id: str) -> Job:
     job = await asyncio.to_thread(_jobs(http).get, job_id)
     if job is None:
-        raise FieldError("id", "no training job has this id (finished jobs are kept "
-                         f"{cfg.TRAIN_KEEP_SECONDS // 60} minutes)", status=404, kind="not_found")
+        raise FieldError(
+            "id",
+            f"no training job has this id (finished jobs are kept {cfg.TRAIN_KEEP_SECONDS // 60} minutes)",
+            status=404,
+            kind="not_found",
+        )
     return job
 
 
@@ -120,11 +134,13 @@ async def start(request: TrainRequest, http: Request) -> Response:
     try:
         job = await asyncio.to_thread(_jobs(http).start, config, client, limits, request.class_code)
     except ClientBusy as busy:
-        raise FieldError("request", f"{busy}; stop it or wait for it to finish",
-                         status=429, kind="one_job_per_client") from None
+        raise FieldError(
+            "request", f"{busy}; stop it or wait for it to finish", status=429, kind="one_job_per_client"
+        ) from None
     except Busy as busy:
-        raise FieldError("request", f"{busy}; wait for one to finish or stop one",
-                         status=429, kind="too_many_jobs") from None
+        raise FieldError(
+            "request", f"{busy}; wait for one to finish or stop one", status=429, kind="too_many_jobs"
+        ) from None
     answer = _json(job, 202)
     if new:
         answer.set_cookie(CLIENT_COOKIE, client, httponly=True, samesite="strict", path="/api/train")
@@ -137,8 +153,7 @@ async def _teacher_of(http: Request, code: str, secret: str) -> None:
     if record is None:
         raise FieldError("code", "no live class has this code", status=404, kind="unknown_class")
     if not secret_matches(secret, record.secret_hash):
-        raise FieldError("secret", "this is not the secret of this class's teacher",
-                         status=403, kind="bad_secret")
+        raise FieldError("secret", "this is not the secret of this class's teacher", status=403, kind="bad_secret")
 
 
 def _brief(job: Job) -> dict:
@@ -146,8 +161,9 @@ def _brief(job: Job) -> dict:
 
 
 @router.get("/class/{code}", responses={**ERRORS, 403: {"model": ErrorResponse}})
-async def class_jobs(code: str, http: Request,
-                     secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = "") -> Response:
+async def class_jobs(
+    code: str, http: Request, secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = ""
+) -> Response:
     """The teacher's view: the training jobs started from this class's students' pages."""
     await _teacher_of(http, code, secret)
     found = await asyncio.to_thread(_jobs(http).in_class, code)
@@ -155,8 +171,9 @@ async def class_jobs(code: str, http: Request,
 
 
 @router.delete("/class/{code}/{job_id}", responses={**ERRORS, 403: {"model": ErrorResponse}})
-async def class_stop(code: str, job_id: str, http: Request,
-                     secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = "") -> Response:
+async def class_stop(
+    code: str, job_id: str, http: Request, secret: Annotated[str, Header(alias="X-Class-Secret", max_length=100)] = ""
+) -> Response:
     """The teacher stops one of the class's training jobs."""
     await _teacher_of(http, code, secret)
     job = await _job(http, job_id)
@@ -184,14 +201,16 @@ async def cancel(job_id: str, http: Request) -> Response:
     return _json(job)
 
 
-@router.get("/{job_id}/events", responses=ERRORS,
-            response_class=StreamingResponse)
+@router.get("/{job_id}/events", responses=ERRORS, response_class=StreamingResponse)
 async def events(job_id: str, request: Request) -> StreamingResponse:
     """Server-sent events: `history` (the curve so far), `progress` now and as training
     goes on, then one `done`."""
     job = await _job(request, job_id)
-    return StreamingResponse(_stream(job, request), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        _stream(job, request),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 def _event(name: str, data: dict | None) -> bytes:

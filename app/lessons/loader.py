@@ -34,18 +34,28 @@ def load_all(folder: Path = HERE) -> dict[str, Lesson]:
 
 
 def summary(lesson: Lesson, lang: str) -> LessonSummary:
-    return LessonSummary(id=lesson.id, order=lesson.order, title=lesson.title.get(lang),
-                         summary=lesson.summary.get(lang))
+    return LessonSummary(
+        id=lesson.id, order=lesson.order, title=lesson.title.get(lang), summary=lesson.summary.get(lang)
+    )
 
 
 def resolve(lesson: Lesson, lang: str) -> ResolvedLesson:
     """The lesson with every text in `lang` (one of app.ui_strings.CODES)."""
-    steps = [{"at": s.at, "text": s.text.get(lang),
-              "predict": s.predict.model_dump() if s.predict else None} for s in lesson.steps]
+    steps = [
+        {"at": s.at, "text": s.text.get(lang), "predict": s.predict.model_dump() if s.predict else None}
+        for s in lesson.steps
+    ]
     return ResolvedLesson(
-        **summary(lesson, lang).model_dump(), lang=lang, variant=lesson.variant,
-        squash=lesson.squash, self_loop=lesson.self_loop, rnn_self_loop=lesson.rnn_self_loop,
-        tape=lesson.tape, gates=lesson.gates, computed=lesson.computed, weights=lesson.weights,
+        **summary(lesson, lang).model_dump(),
+        lang=lang,
+        variant=lesson.variant,
+        squash=lesson.squash,
+        self_loop=lesson.self_loop,
+        rnn_self_loop=lesson.rnn_self_loop,
+        tape=lesson.tape,
+        gates=lesson.gates,
+        computed=lesson.computed,
+        weights=lesson.weights,
         comparison=lesson.comparison.rows() if lesson.comparison else None,
         start_step=lesson.start_step,
         steps=steps,  # type: ignore[arg-type]  # dicts, validated into ResolvedStep

@@ -114,8 +114,7 @@ class Lesson(BaseModel):
             raise ValueError(f"computed gates must be among {list(gates_of(self.variant))}")
         wanted = set(gates_of(self.variant)) - set(self.computed)
         if set(self.gates) != wanted:
-            raise ValueError(f"gates must be exactly {sorted(wanted)} for {self.variant}, "
-                             f"not {sorted(self.gates)}")
+            raise ValueError(f"gates must be exactly {sorted(wanted)} for {self.variant}, not {sorted(self.gates)}")
         for gate, schedule in self.gates.items():
             if len(schedule) != n:
                 raise ValueError(f"gates.{gate} has {len(schedule)} values; the tape has {n}")
@@ -130,8 +129,9 @@ class Lesson(BaseModel):
             raise ValueError("the first step text must be shown at or before start_step")
         for s in self.steps:
             if s.predict and s.at <= self.start_step:
-                raise ValueError(f"the question at step {s.at} could never be asked: "
-                                 f"the lesson starts at step {self.start_step}")
+                raise ValueError(
+                    f"the question at step {s.at} could never be asked: the lesson starts at step {self.start_step}"
+                )
         return self
 
     def effective(self, gate: str) -> list[float]:
@@ -146,8 +146,12 @@ class Lesson(BaseModel):
 
     def run_body(self) -> dict:
         """The /api/run body the page sends for this lesson's setup."""
-        body: dict[str, object] = {"variant": self.variant, "squash": self.squash, "tape": self.tape,
-                "gates": {g: self.effective(g) for g in self.gates}}
+        body: dict[str, object] = {
+            "variant": self.variant,
+            "squash": self.squash,
+            "tape": self.tape,
+            "gates": {g: self.effective(g) for g in self.gates},
+        }
         if VARIANT[self.variant].self_loop:
             body["self_loop"] = self.self_loop
         if self.weights:

@@ -19,5 +19,4 @@ def make_live(settings):
         from .memory import MemoryBroker
 
         broker = MemoryBroker(settings.class_ttl)
-    return LiveClasses(broker, settings.class_max_students, settings.max_classes,
-                       settings.live_heartbeat)
+    return LiveClasses(broker, settings.class_max_students, settings.max_classes, settings.live_heartbeat)

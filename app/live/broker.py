@@ -17,6 +17,7 @@ UNCHANGED = object()  # a keyword argument left as it is
 @dataclass
 class Record:
     """A class as stored. `question` is None or {"id", "step", "revealed", "right"}."""
+
     secret_hash: str
     state: str = ""
     seq: int = 0
@@ -47,8 +48,9 @@ class Broker(ABC):
         """Store the state; the new seq, or None if the class is gone."""
 
     @abstractmethod
-    async def set_fields(self, code: str, *, locked: bool | None = None,
-                         question: dict | None | object = UNCHANGED) -> bool:
+    async def set_fields(
+        self, code: str, *, locked: bool | None = None, question: dict | None | object = UNCHANGED
+    ) -> bool:
         """Change `locked` and/or `question` (given = changed); a question
         that is not revealed (a fresh ask) or None clears the answers; False if the class is gone."""
 

@@ -86,11 +86,9 @@ class LiveClasses:
                 await asyncio.sleep(REJOIN_POLL)
                 record = await self.broker.get(code)
         if record is None:
-            raise LiveError("unknown_class", "no class has this code (it ended or expired)",
-                            "code", m.CLOSE_UNKNOWN)
+            raise LiveError("unknown_class", "no class has this code (it ended or expired)", "code", m.CLOSE_UNKNOWN)
         if role == "student" and await self.broker.students(code) >= self.max_students:
-            raise LiveError("class_full", f"this class has its {self.max_students} students",
-                            "code", m.CLOSE_FULL)
+            raise LiveError("class_full", f"this class has its {self.max_students} students", "code", m.CLOSE_FULL)
         conn = Connection(code, role, token if role == "student" else None, send, close)
         try:
             if self.hub.add(conn):
@@ -108,15 +106,17 @@ class LiveClasses:
     async def _teacher(self, code: str, secret: str, record: Record | None, hello: dict) -> Record | None:
         if record is not None:
             if not secret_matches(secret, record.secret_hash):
-                raise LiveError("bad_secret", "this is not the secret of this class's teacher",
-                                "secret", m.CLOSE_BAD_SECRET)
+                raise LiveError(
+                    "bad_secret", "this is not the secret of this class's teacher", "secret", m.CLOSE_BAD_SECRET
+                )
             return record
         state = hello.get("state")
         if not isinstance(state, str):  # nothing to resume from
             return None
         if await self.broker.count_classes() >= self.max_classes:
-            raise LiveError("too_many_classes", f"this server already holds {self.max_classes} "
-                            "classes", None, m.CLOSE_FULL)
+            raise LiveError(
+                "too_many_classes", f"this server already holds {self.max_classes} classes", None, m.CLOSE_FULL
+            )
         # Resume: the class is rebuilt from the teacher's page. Its seq starts past any
         # seq it had before (students keep only states newer than the last they saw).
         record = Record(hash_secret(secret), state, seq=int(time.time()))
@@ -130,8 +130,14 @@ class LiveClasses:
         if record is None:
             raise LiveError("unknown_class", "the class ended", "code", m.CLOSE_UNKNOWN)
         students = await self.broker.students(code)
-        snap = {"code": code, "state": record.state, "seq": record.seq, "locked": record.locked,
-                "question": record.question, "students": students}
+        snap = {
+            "code": code,
+            "state": record.state,
+            "seq": record.seq,
+            "locked": record.locked,
+            "question": record.question,
+            "students": students,
+        }
         if role == "teacher":
             snap["answers"] = await self._answers(code, record, students)
         return snap
@@ -140,8 +146,7 @@ class LiveClasses:
         if record.question is None:
             return None
         values = await self.broker.answers(code)
-        return {"question": record.question["id"], "answered": len(values), "students": students,
-                "values": values}
+        return {"question": record.question["id"], "answered": len(values), "students": students, "values": values}
 
     async def leave(self, conn: Connection) -> None:
         last = self.hub.remove(conn)

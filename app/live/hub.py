@@ -14,8 +14,14 @@ SEND_QUEUE = 64  # messages waiting for one socket before it counts as stuck
 
 
 class Connection:
-    def __init__(self, code: str, role: str, client: str | None,
-                 send: Callable[[str], Awaitable[None]], close: Callable[[int], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        code: str,
+        role: str,
+        client: str | None,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int], Awaitable[None]],
+    ) -> None:
         self.code, self.role = code, role
         self.client = client or ""  # a student's anonymous id; "" for a teacher
         self._send, self._close = send, close
@@ -97,5 +103,4 @@ class Hub:
 
     def students(self) -> dict[str, set[str]]:
         """Each class served here -> the student client ids connected here."""
-        return {code: {c.client for c in room if c.role == "student" and c.client}
-                for code, room in self.rooms.items()}
+        return {code: {c.client for c in room if c.role == "student" and c.client} for code, room in self.rooms.items()}

@@ -43,7 +43,7 @@ def parse(text: str, max_bytes: int) -> dict:
     except orjson.JSONDecodeError as error:
         raise LiveError("bad_json", f"the message is not valid JSON ({error})") from None
     if not isinstance(message, dict):
-        raise LiveError("bad_json", "a message must be a JSON object such as {\"type\": \"ping\"}")
+        raise LiveError("bad_json", 'a message must be a JSON object such as {"type": "ping"}')
     kind = message.get("type")
     if not isinstance(kind, str) or kind not in TEACHER_TYPES | STUDENT_TYPES | COMMON_TYPES:
         raise LiveError("unknown_type", f"unknown message type {str(kind)[:40]!r}", "type")
@@ -52,18 +52,20 @@ def parse(text: str, max_bytes: int) -> dict:
 
 def number(message: dict, field: str) -> float:
     value = message.get(field)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or abs(value) > MAX_VALUE:
-        raise LiveError("bad_field", f"{field} must be a finite number between "
-                        f"-{MAX_VALUE:g} and {MAX_VALUE:g}", field)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or abs(value) > MAX_VALUE
+    ):
+        raise LiveError("bad_field", f"{field} must be a finite number between -{MAX_VALUE:g} and {MAX_VALUE:g}", field)
     return float(value)
 
 
 def question_id(message: dict, field: str = "question") -> str:
     value = message.get(field)
     if not isinstance(value, str) or not 1 <= len(value) <= MAX_QUESTION_ID:
-        raise LiveError("bad_field", f"{field} must be a question id of 1 to "
-                        f"{MAX_QUESTION_ID} characters", field)
+        raise LiveError("bad_field", f"{field} must be a question id of 1 to {MAX_QUESTION_ID} characters", field)
     return value
 
 
@@ -82,13 +84,11 @@ def question(message: dict) -> dict | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise LiveError("bad_field", "question must be null or {\"id\": ..., \"step\": ...}", "question")
+        raise LiveError("bad_field", 'question must be null or {"id": ..., "step": ...}', "question")
     step = value.get("step")
     if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
-        raise LiveError("bad_field", f"question.step must be a whole number from 0 to {MAX_STEP}",
-                        "question.step")
-    return {"id": question_id(value, "id"), "step": step,
-            "revealed": False, "right": None}
+        raise LiveError("bad_field", f"question.step must be a whole number from 0 to {MAX_STEP}", "question.step")
+    return {"id": question_id(value, "id"), "step": step, "revealed": False, "right": None}
 
 
 def hello(message: dict) -> tuple[str, str]:
@@ -99,13 +99,13 @@ def hello(message: dict) -> tuple[str, str]:
     if role == "student":
         client = message.get("client")
         if not valid_client(client):
-            raise LiveError("bad_field", "client must be 16 to 64 characters of A-Z, a-z, 0-9, "
-                            "_ and -", "client", CLOSE_BAD_HELLO)
+            raise LiveError(
+                "bad_field", "client must be 16 to 64 characters of A-Z, a-z, 0-9, _ and -", "client", CLOSE_BAD_HELLO
+            )
         return "student", str(client)
     if role == "teacher":
         secret = message.get("secret")
         if not isinstance(secret, str) or not 1 <= len(secret) <= MAX_SECRET:
-            raise LiveError("bad_secret", "a teacher's hello needs the class's secret", "secret",
-                            CLOSE_BAD_SECRET)
+            raise LiveError("bad_secret", "a teacher's hello needs the class's secret", "secret", CLOSE_BAD_SECRET)
         return "teacher", secret
-    raise LiveError("bad_field", "role must be \"student\" or \"teacher\"", "role", CLOSE_BAD_HELLO)
+    raise LiveError("bad_field", 'role must be "student" or "teacher"', "role", CLOSE_BAD_HELLO)

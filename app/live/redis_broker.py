@@ -72,9 +72,16 @@ class RedisBroker(Broker):
         # A class's students join in a burst: commands wait for one of 50 connections
         # rather than fail with "Too many connections".
         pool = redis.BlockingConnectionPool.from_url(
-            self.url, max_connections=50, timeout=10, decode_responses=True, socket_connect_timeout=2,
-            socket_timeout=5, health_check_interval=30, retry=retry,
-            retry_on_error=[RedisConnectionError, RedisTimeout])
+            self.url,
+            max_connections=50,
+            timeout=10,
+            decode_responses=True,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+            health_check_interval=30,
+            retry=retry,
+            retry_on_error=[RedisConnectionError, RedisTimeout],
+        )
         self.redis = redis.Redis.from_pool(pool)
         self.set_state_script = self.redis.register_script(_SET_STATE)
         self.set_fields_script = self.redis.register_script(_SET_FIELDS)
@@ -110,7 +117,7 @@ class RedisBroker(Broker):
                 first, pause = False, 0.1
                 async for message in self.pubsub.listen():
                     if message["type"] == "message":
-                        self.deliver(message["channel"][len(PREFIX) + 3:], message["data"])
+                        self.deliver(message["channel"][len(PREFIX) + 3 :], message["data"])
             except (RedisError, OSError) as error:
                 log.warning("live classes: Redis connection lost (%s); retrying", error)
                 self.connected.clear()
@@ -124,9 +131,15 @@ class RedisBroker(Broker):
         if not await self.redis.hsetnx(key, "secret", record.secret_hash):
             return False
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping={"state": record.state, "seq": record.seq,
-                                    "locked": int(record.locked),
-                                    "question": orjson.dumps(record.question).decode()})
+            pipe.hset(
+                key,
+                mapping={
+                    "state": record.state,
+                    "seq": record.seq,
+                    "locked": int(record.locked),
+                    "question": orjson.dumps(record.question).decode(),
+                },
+            )
             pipe.expire(key, self.ttl)
             pipe.delete(_key("answers", code))
             pipe.zadd(PREFIX + "classes", {code: self._now() + self.ttl * 1000})
@@ -137,8 +150,13 @@ class RedisBroker(Broker):
         data = await self.redis.hgetall(_key("class", code))
         if "secret" not in data:
             return None
-        return Record(data["secret"], data.get("state", ""), int(data.get("seq", 0)),
-                      data.get("locked", "1") == "1", orjson.loads(data.get("question", "null")))
+        return Record(
+            data["secret"],
+            data.get("state", ""),
+            int(data.get("seq", 0)),
+            data.get("locked", "1") == "1",
+            orjson.loads(data.get("question", "null")),
+        )
 
     async def set_state(self, code: str, state: str) -> int | None:
         seq = await self.set_state_script(keys=[_key("class", code)], args=[state, self.ttl])
@@ -146,11 +164,13 @@ class RedisBroker(Broker):
 
     async def set_fields(self, code: str, *, locked=None, question=UNCHANGED) -> bool:
         clear = question is not UNCHANGED and not (question and question["revealed"])
-        args = ["" if locked is None else int(locked),
-                "" if question is UNCHANGED else orjson.dumps(question).decode(),
-                "1" if clear else "0", self.ttl]
-        return bool(await self.set_fields_script(
-            keys=[_key("class", code), _key("answers", code)], args=args))
+        args = [
+            "" if locked is None else int(locked),
+            "" if question is UNCHANGED else orjson.dumps(question).decode(),
+            "1" if clear else "0",
+            self.ttl,
+        ]
+        return bool(await self.set_fields_script(keys=[_key("class", code), _key("answers", code)], args=args))
 
     async def answer(self, code: str, client: str, value: float) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:

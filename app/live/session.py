@@ -51,13 +51,11 @@ async def run(ws: WebSocket, raw_code: str, live: LiveClasses, max_bytes: int, r
             async with asyncio.timeout(HELLO_TIMEOUT):
                 hello = m.parse(await _receive_text(ws), max_bytes)
         except TimeoutError:
-            raise LiveError("bad_field", f"say hello within {HELLO_TIMEOUT:g} s", "type",
-                            m.CLOSE_BAD_HELLO) from None
+            raise LiveError("bad_field", f"say hello within {HELLO_TIMEOUT:g} s", "type", m.CLOSE_BAD_HELLO) from None
         role, token = m.hello(hello)
         code = normalise_code(raw_code)
         if code is None:
-            raise LiveError("unknown_class", "a class code has 6 letters and digits",
-                            "code", m.CLOSE_UNKNOWN)
+            raise LiveError("unknown_class", "a class code has 6 letters and digits", "code", m.CLOSE_UNKNOWN)
         conn = await live.join(code, role, token, hello, ws.send_text, lambda c: ws.close(c))
     except LiveError as error:
         await _refuse(ws, error)
@@ -104,8 +102,7 @@ async def _serve(ws: WebSocket, conn: Connection, live: LiveClasses, max_bytes: 
         await _close(ws, 1013)  # "try again later": it reconnects and gets a snapshot
 
 
-async def _receive(ws: WebSocket, conn: Connection, live: LiveClasses, max_bytes: int,
-                   rate: float) -> bool:
+async def _receive(ws: WebSocket, conn: Connection, live: LiveClasses, max_bytes: int, rate: float) -> bool:
     """Read and apply messages until the client leaves (False) or this socket is to be
     closed after what is queued (True)."""
     bucket, refused = TokenBucket(rate, 2 * rate), 0
@@ -119,8 +116,7 @@ async def _receive(ws: WebSocket, conn: Connection, live: LiveClasses, max_bytes
         if not bucket.take():
             refused += 1
             if refused == 1:
-                conn.push(LiveError("rate_limited", f"at most {rate:g} messages a second; "
-                                    "this one was dropped").text())
+                conn.push(LiveError("rate_limited", f"at most {rate:g} messages a second; this one was dropped").text())
             if refused >= FLOOD_CLOSE:
                 conn.push(1008)
                 return True

@@ -4,5 +4,4 @@ from .cell import ROWS, Trace, Weights, run
 from .squash import SQUASHES
 from .variants import GATES, VARIANT, VARIANTS, gates_of, has_forget
 
-__all__ = ["GATES", "ROWS", "SQUASHES", "VARIANT", "VARIANTS", "Trace", "Weights", "gates_of",
-           "has_forget", "run"]
+__all__ = ["GATES", "ROWS", "SQUASHES", "VARIANT", "VARIANTS", "Trace", "Weights", "gates_of", "has_forget", "run"]

@@ -29,8 +29,11 @@ def backward(trace: Trace, weights: Weights, d_output: Array) -> Weights:
     return backward_with_inputs(trace, weights, d_output)[0]
 
 
-def backward_with_inputs(trace: Trace, weights: Weights, d_output: Array,
-                         ) -> tuple[Weights, Array]:
+def backward_with_inputs(
+    trace: Trace,
+    weights: Weights,
+    d_output: Array,
+) -> tuple[Weights, Array]:
     """As `backward`, and also d loss / d x (T, B, I), the error reaching the inputs."""
     if trace.scheduled:
         raise ValueError("backward needs computed gates; this trace followed a schedule")
@@ -147,7 +150,7 @@ def _weight_grads(trace: Trace, d_net: Array, d_rec: Array | None = None) -> Wei
     d_b = flat.sum(axis=0).reshape(4, H)
     d_b_h = np.zeros((4, H))
     if trace.variant == "gru":
-        d_b_h[N_] = rec[:, N_ * H:(N_ + 1) * H].sum(axis=0)
+        d_b_h[N_] = rec[:, N_ * H : (N_ + 1) * H].sum(axis=0)
     d_w_c = np.zeros((4, H))
     if VARIANT[trace.variant].peepholes:
         c_prev = _previous(trace.cell, trace.c0)

@@ -51,8 +51,11 @@ class Weights:
     @classmethod
     def zeros(cls, inputs: int, cells: int) -> "Weights":
         return cls(
-            np.zeros((4, cells, inputs)), np.zeros((4, cells, cells)),
-            np.zeros((4, cells)), np.zeros((4, cells)), np.zeros((4, cells)),
+            np.zeros((4, cells, inputs)),
+            np.zeros((4, cells, cells)),
+            np.zeros((4, cells)),
+            np.zeros((4, cells)),
+            np.zeros((4, cells)),
         )
 
     @classmethod
@@ -167,12 +170,20 @@ class _Setup:
         peeps = VARIANT[self.variant].peepholes and np.any(self.weights.w_c[rows])
         return bool(np.any(self.weights.w_h[rows]) or peeps)
 
-    def trace(self, x: Array, *, cell: Array, output: Array, net: Array, loop: Array,
-              **gates: Array | None) -> Trace:
+    def trace(self, x: Array, *, cell: Array, output: Array, net: Array, loop: Array, **gates: Array | None) -> Trace:
         return Trace(
-            variant=self.variant, squash=self.squash.name, x=x, c0=self.c0, h0=self.h0,
-            self_loop=self.self_loop, scheduled=frozenset(self.schedules),
-            cell=cell, output=output, net=net, loop=loop, **gates,
+            variant=self.variant,
+            squash=self.squash.name,
+            x=x,
+            c0=self.c0,
+            h0=self.h0,
+            self_loop=self.self_loop,
+            scheduled=frozenset(self.schedules),
+            cell=cell,
+            output=output,
+            net=net,
+            loop=loop,
+            **gates,
         )
 
 
@@ -191,8 +202,15 @@ def _run_open(s: _Setup, x: Array, net: Array) -> Trace:
     cell = _linear_scan(loop, gate["input"] * z, s.c0)
     output = gate["output"] * s.squash.h(cell)
     return s.trace(
-        x, input_gate=gate["input"], forget_gate=gate.get("forget", loop),
-        output_gate=gate["output"], cell_input=z, cell=cell, output=output, net=net, loop=loop,
+        x,
+        input_gate=gate["input"],
+        forget_gate=gate.get("forget", loop),
+        output_gate=gate["output"],
+        cell_input=z,
+        cell=cell,
+        output=output,
+        net=net,
+        loop=loop,
     )
 
 
@@ -228,8 +246,15 @@ def _run_closed(s: _Setup, x: Array, net_x: Array) -> Trace:
         net[:, :, ROW[name]] = 0.0
     i, f, o, z, c, y, loop = (np.stack(column) for column in zip(*rows))
     return s.trace(
-        x, input_gate=i, forget_gate=f, output_gate=o, cell_input=z, cell=c, output=y,
-        net=net, loop=loop,
+        x,
+        input_gate=i,
+        forget_gate=f,
+        output_gate=o,
+        cell_input=z,
+        cell=c,
+        output=y,
+        net=net,
+        loop=loop,
     )
 
 
@@ -238,11 +263,18 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
     times quicker than 1x1 arrays; the same operations in the same order."""
     w = s.weights
     run = one_cell.run_one(
-        x.ravel().tolist(), w.w_x.ravel().tolist(), w.w_h.ravel().tolist(), w.b.ravel().tolist(),
-        w.w_c.ravel().tolist(), bh=0.0 if w.b_h is None else float(w.b_h[N_, 0]),
-        variant=s.variant, squash=s.squash.name, self_loop=s.self_loop,
+        x.ravel().tolist(),
+        w.w_x.ravel().tolist(),
+        w.w_h.ravel().tolist(),
+        w.b.ravel().tolist(),
+        w.w_c.ravel().tolist(),
+        bh=0.0 if w.b_h is None else float(w.b_h[N_, 0]),
+        variant=s.variant,
+        squash=s.squash.name,
+        self_loop=s.self_loop,
         schedules={name: a.ravel().tolist() for name, a in s.schedules.items()},
-        c0=float(s.c0.ravel()[0]), h0=float(s.h0.ravel()[0]),
+        c0=float(s.c0.ravel()[0]),
+        h0=float(s.h0.ravel()[0]),
     )
     T = len(x)
 
@@ -253,11 +285,17 @@ def _run_one_cell(s: _Setup, x: Array) -> Trace:
         return None if values is None else column(values)
 
     return s.trace(
-        x, input_gate=gate(run.input_gate), forget_gate=gate(run.forget_gate),
-        output_gate=gate(run.output_gate), cell_input=gate(run.cell_input),
-        cell=column(run.cell), output=column(run.output),
-        net=np.array(run.net).T.reshape(T, 1, 4, 1), loop=column(run.loop),
-        update_gate=gate(run.update_gate), reset_gate=gate(run.reset_gate),
+        x,
+        input_gate=gate(run.input_gate),
+        forget_gate=gate(run.forget_gate),
+        output_gate=gate(run.output_gate),
+        cell_input=gate(run.cell_input),
+        cell=column(run.cell),
+        output=column(run.output),
+        net=np.array(run.net).T.reshape(T, 1, 4, 1),
+        loop=column(run.loop),
+        update_gate=gate(run.update_gate),
+        reset_gate=gate(run.reset_gate),
     )
 
 
@@ -276,8 +314,15 @@ def _run_rnn(s: _Setup, x: Array, net_x: Array) -> Trace:
         net[t, :, k], hidden[t] = n, h
     loop = s.self_loop * act_prime(net[:, :, k])
     return s.trace(
-        x, input_gate=None, forget_gate=None, output_gate=None, cell_input=None,
-        cell=hidden, output=hidden, net=net, loop=loop,
+        x,
+        input_gate=None,
+        forget_gate=None,
+        output_gate=None,
+        cell_input=None,
+        cell=hidden,
+        output=hidden,
+        net=net,
+        loop=loop,
     )
 
 

@@ -43,6 +43,15 @@ def run_gru(s, x: Array, net_x: Array):
             net[:, :, k] = 0.0
     z, r, candidate, h, loop = (np.broadcast_to(np.stack(c), (T, B, H)).copy() for c in zip(*rows))
     return s.trace(
-        x, input_gate=None, forget_gate=None, output_gate=None, cell_input=candidate,
-        cell=h, output=h, net=net, loop=loop, update_gate=z, reset_gate=r,
+        x,
+        input_gate=None,
+        forget_gate=None,
+        output_gate=None,
+        cell_input=candidate,
+        cell=h,
+        output=h,
+        net=net,
+        loop=loop,
+        update_gate=z,
+        reset_gate=r,
     )

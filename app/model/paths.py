@@ -22,5 +22,9 @@ def error_paths(length: int, w: float) -> list[Path]:
     """The four paths for a sequence of `length` steps and an RNN weight `w`."""
     if length < 1:
         raise ValueError("length must be at least 1")
-    return [Path("rnn", length - 1, w ** (length - 1)), Path("carousel", length - 1, 1.0),
-            Path("bidirectional", 1, 1.0), Path("attention", 1, 1.0)]
+    return [
+        Path("rnn", length - 1, w ** (length - 1)),
+        Path("carousel", length - 1, 1.0),
+        Path("bidirectional", 1, 1.0),
+        Path("attention", 1, 1.0),
+    ]

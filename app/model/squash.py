@@ -81,8 +81,11 @@ Float = Callable[[float], float]
 SCALAR: dict[str, tuple[Float, Float, Float]] = {
     "identity": (float, float, _one),
     "tanh": (math.tanh, math.tanh, lambda v: 1.0 - math.tanh(v) ** 2),
-    "paper": (lambda v: 4.0 * sigmoid_float(v) - 2.0, lambda v: 2.0 * sigmoid_float(v) - 1.0,
-              lambda v: 2.0 * _sigmoid_prime_float(v)),
+    "paper": (
+        lambda v: 4.0 * sigmoid_float(v) - 2.0,
+        lambda v: 2.0 * sigmoid_float(v) - 1.0,
+        lambda v: 2.0 * _sigmoid_prime_float(v),
+    ),
     "logistic": (sigmoid_float, float, _one),
 }
 

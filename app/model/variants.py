@@ -26,7 +26,8 @@ LSTM_ROWS = {"input": 0, "forget": 1, "cell_input": 2, "output": 3}  # nn.LSTMCe
 GRU_ROWS = {"reset": 0, "update": 1, "cell_input": 2}  # nn.GRUCell r, z, n
 
 VARIANT = {
-    v.name: v for v in (
+    v.name: v
+    for v in (
         Variant("lstm1997", ("input", "output"), False, False, LSTM_ROWS),
         Variant("forget", ("input", "forget", "output"), True, False, LSTM_ROWS),
         Variant("peephole", ("input", "forget", "output"), True, True, LSTM_ROWS),
@@ -51,5 +52,13 @@ def has_forget(variant: str) -> bool:
 
 def declaration() -> dict:
     """The variants as plain JSON-able values, for the page."""
-    return {name: {"gates": list(v.gates), "has_forget": v.has_forget, "peepholes": v.peepholes,
-                   "rows": list(v.rows), "self_loop": v.self_loop} for name, v in VARIANT.items()}
+    return {
+        name: {
+            "gates": list(v.gates),
+            "has_forget": v.has_forget,
+            "peepholes": v.peepholes,
+            "rows": list(v.rows),
+            "self_loop": v.self_loop,
+        }
+        for name, v in VARIANT.items()
+    }

@@ -6,8 +6,9 @@ from typing import Callable
 from .trainer import Result, TrainConfig, train
 
 
-def compare(base: TrainConfig, models: list[str], lags: list[int], seeds: int,
-            on_result: Callable[[Result], None] | None = None) -> list[dict]:
+def compare(
+    base: TrainConfig, models: list[str], lags: list[int], seeds: int, on_result: Callable[[Result], None] | None = None
+) -> list[dict]:
     """Train every model at every lag with seeds 0 .. seeds-1; one row per (model, lag).
 
     Each row: model, lag, runs, solved, success (fraction), mean_sequences (mean of
@@ -24,12 +25,17 @@ def compare(base: TrainConfig, models: list[str], lags: list[int], seeds: int,
                     on_result(result)
             solved = [r for r in results if r.solved]
             to_solve = [r.sequences_to_solve for r in solved if r.sequences_to_solve is not None]  # every solved run
-            rows.append({
-                "model": model, "lag": lag, "runs": len(results), "solved": len(solved),
-                "success": len(solved) / len(results),
-                "mean_sequences": sum(to_solve) / len(to_solve) if to_solve else None,
-                "mean_seconds": sum(r.seconds for r in results) / len(results),
-            })
+            rows.append(
+                {
+                    "model": model,
+                    "lag": lag,
+                    "runs": len(results),
+                    "solved": len(solved),
+                    "success": len(solved) / len(results),
+                    "mean_sequences": sum(to_solve) / len(to_solve) if to_solve else None,
+                    "mean_seconds": sum(r.seconds for r in results) / len(results),
+                }
+            )
     return rows
 
 
@@ -39,6 +45,5 @@ def format_table(rows: list[dict]) -> str:
     for r in rows:
         mean = "-" if r["mean_sequences"] is None else f"{r['mean_sequences']:,.0f}"
         solved = f"{r['solved']}/{r['runs']} {100 * r['success']:.0f}%"
-        lines.append(f"{r['model']:<10} {r['lag']:>5} {solved:>10} {mean:>15} "
-                     f"{r['mean_seconds']:>8.1f}")
+        lines.append(f"{r['model']:<10} {r['lag']:>5} {solved:>10} {mean:>15} {r['mean_seconds']:>8.1f}")
     return "\n".join(lines)

@@ -39,15 +39,21 @@ def demo(net: Network, task: FirstSymbol | Adding, seed: int) -> dict:
     else:
         batch = task.batch(np.random.default_rng(seed + 2 * 10**6), PROBE_SEQUENCES, task.lag)
         trace, out = net.forward(batch)
-        memory = np.nan_to_num(np.abs([_correlation(trace.cell[-1, :, k], batch.target[:, 0])
-                                       for k in range(trace.cell.shape[2])]))
+        memory = np.nan_to_num(
+            np.abs([_correlation(trace.cell[-1, :, k], batch.target[:, 0]) for k in range(trace.cell.shape[2])])
+        )
         target, prediction = float(batch.target[0, 0]), float(out[0, 0])
     k = int(np.argmax(memory))
     return {
-        "variant": net.variant, "squash": net.squash, "cell_index": k,
-        "labels": task.labels(batch, shown), "steps": _steps(trace, batch, k, shown),
-        "target": target, "prediction": prediction,
-        "error": float(np.max(np.abs(out[shown] - batch.target[shown]))), "tolerance": task.tolerance,
+        "variant": net.variant,
+        "squash": net.squash,
+        "cell_index": k,
+        "labels": task.labels(batch, shown),
+        "steps": _steps(trace, batch, k, shown),
+        "target": target,
+        "prediction": prediction,
+        "error": float(np.max(np.abs(out[shown] - batch.target[shown]))),
+        "tolerance": task.tolerance,
     }
 
 
@@ -56,8 +62,7 @@ def _steps(trace, batch: Batch, k: int, n: int = 0) -> list[dict]:
     codes = (batch.codes[:, n] + 0.0).tolist()
     names = STEP_FIELDS + (GRU_FIELDS if trace.update_gate is not None else ())
     columns = {name: _column(getattr(trace, name), k, n, len(codes)) for name in names}
-    return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in names}}
-            for t in range(len(codes))]
+    return [{"t": t + 1, "x": codes[t], **{name: columns[name][t] for name in names}} for t in range(len(codes))]
 
 
 def _column(values: np.ndarray | None, k: int, n: int, steps: int) -> list:

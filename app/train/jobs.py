@@ -41,6 +41,7 @@ class ClientBusy(Busy):
 class Limits:
     """A job's fair share: seconds it may run at most, and unwatched (no open event stream,
     no status read) before it is stopped."""
+
     max_seconds: float = 1200.0
     unwatched: float = 60.0
 
@@ -74,20 +75,35 @@ class Job:
 
     def snapshot(self) -> dict:
         """What another process needs to answer for the job (JSON-ready)."""
-        return {"id": self.id, "config": self.config, "status": self.status,
-                "progress": self.progress, "history": self.history, "result": self.result,
-                "version": self.version, "client": self.client, "class_code": self.class_code}
+        return {
+            "id": self.id,
+            "config": self.config,
+            "status": self.status,
+            "progress": self.progress,
+            "history": self.history,
+            "result": self.result,
+            "version": self.version,
+            "client": self.client,
+            "class_code": self.class_code,
+        }
 
     @classmethod
     def from_snapshot(cls, data: dict) -> "Job":
         """A read-only copy of a job another process owns."""
-        return cls(data["id"], data["config"], data["status"], data["progress"], data["history"],
-                   data["result"], data["version"], client=data["client"],
-                   class_code=data.get("class_code"))
+        return cls(
+            data["id"],
+            data["config"],
+            data["status"],
+            data["progress"],
+            data["history"],
+            data["result"],
+            data["version"],
+            client=data["client"],
+            class_code=data.get("class_code"),
+        )
 
     def summary(self) -> dict:
-        return {"id": self.id, "status": self.status, **self.config,
-                "progress": self.progress, "result": self.result}
+        return {"id": self.id, "status": self.status, **self.config, "progress": self.progress, "result": self.result}
 
 
 class JobManager:
@@ -95,26 +111,35 @@ class JobManager:
     and the running-job limit are shared by every process on the same Redis; without, this
     process's memory holds them."""
 
-    def __init__(self, max_running: int, keep_seconds: float, keep_jobs: int,
-                 keep_per_client: int = cfg.TRAIN_KEEP_PER_CLIENT, shared: "RedisJobs | None" = None):
+    def __init__(
+        self,
+        max_running: int,
+        keep_seconds: float,
+        keep_jobs: int,
+        keep_per_client: int = cfg.TRAIN_KEEP_PER_CLIENT,
+        shared: "RedisJobs | None" = None,
+    ):
         self.max_running, self.keep_seconds, self.keep_jobs = max_running, keep_seconds, keep_jobs
         self.keep_per_client, self.shared = keep_per_client, shared
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._guard: threading.Thread | None = None
 
-    def start(self, config: dict, client: str = "", limits: Limits = Limits(),
-              class_code: str | None = None) -> Job:
+    def start(self, config: dict, client: str = "", limits: Limits = Limits(), class_code: str | None = None) -> Job:
         """Start training `config` (TrainConfig fields) for `client` (a student of live class
         `class_code`, if any); raises ClientBusy if the client has a job running, Busy at the
         server's limit."""
         with self._lock:
             self._forget_old()
             running = [j for j in self._jobs.values() if not j.done]
-            job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits,
-                      class_code=class_code)
-            verdict = ("client" if client and any(j.client == client for j in running) else
-                       "fleet" if len(running) >= self.max_running else "ok")
+            job = Job(secrets.token_hex(8), dict(config), client=client, limits=limits, class_code=class_code)
+            verdict = (
+                "client"
+                if client and any(j.client == client for j in running)
+                else "fleet"
+                if len(running) >= self.max_running
+                else "ok"
+            )
             if self.shared is not None:
                 verdict = self.shared.claim(job.id, client, self.max_running)
             if verdict == "client":
@@ -123,8 +148,13 @@ class JobManager:
                 raise Busy(f"{self.max_running} training jobs are already running")
             job.process = subprocess.Popen(
                 [sys.executable, "-m", "app.train.worker", json.dumps(job.config)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-                cwd=SOURCE_ROOT, env=_worker_env())
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                bufsize=1,
+                cwd=SOURCE_ROOT,
+                env=_worker_env(),
+            )
             self._jobs[job.id] = job
             self._share(job.snapshot())
             if self.shared is not None and class_code:
@@ -132,8 +162,7 @@ class JobManager:
             if self._guard is None or not self._guard.is_alive():
                 self._guard = threading.Thread(target=self._enforce, daemon=True, name="train-guard")
                 self._guard.start()
-        threading.Thread(target=self._read, args=(job,), daemon=True,
-                         name=f"train-reader-{job.id}").start()
+        threading.Thread(target=self._read, args=(job,), daemon=True, name=f"train-reader-{job.id}").start()
         return job
 
     def jobs(self) -> list[Job]:
@@ -257,14 +286,12 @@ class JobManager:
             for line in stdout:
                 message = json.loads(line)
                 if "progress" in message:
-                    self._update(job, progress=message["progress"],
-                                 history=thin(job.history + [message["progress"]]))
+                    self._update(job, progress=message["progress"], history=thin(job.history + [message["progress"]]))
                 elif "done" in message:
                     self._update(job, result=message["done"], status=message["done"]["status"])
                     return
                 else:
-                    self._update(job, status="failed",
-                                 result=self._failure(job, message.get("error", "failed")))
+                    self._update(job, status="failed", result=self._failure(job, message.get("error", "failed")))
                     return
             failure = self._failure(job, "the training process stopped")
             self._update(job, status=failure["status"], result=failure)
@@ -302,9 +329,17 @@ class JobManager:
     def _failure(self, job: Job, message: str) -> dict:
         status = "cancelled" if job.cancelled else "failed"
         sequences = (job.progress or {}).get("sequences", 0)
-        return {**job.config, "solved": False, "sequences": sequences, "seconds": None,
-                "final_error": None, "status": status, "demo": None, "message": message,
-                "stopped_by": job.stop_reason}
+        return {
+            **job.config,
+            "solved": False,
+            "sequences": sequences,
+            "seconds": None,
+            "final_error": None,
+            "status": status,
+            "demo": None,
+            "message": message,
+            "stopped_by": job.stop_reason,
+        }
 
     def _terminate(self, job: Job) -> None:
         if job.process is not None and job.process.poll() is None:
@@ -315,13 +350,15 @@ class JobManager:
         keep_per_client (a client's flood evicts only its own), and all but the newest
         keep_jobs in all (a memory bound)."""
         now = time.monotonic()
-        finished = sorted((j for j in self._jobs.values() if j.done),
-                          key=lambda j: j.finished_at or 0.0, reverse=True)
+        finished = sorted((j for j in self._jobs.values() if j.done), key=lambda j: j.finished_at or 0.0, reverse=True)
         per_client: dict[str, int] = {}
         for k, job in enumerate(finished):
             per_client[job.client] = per_client.get(job.client, 0) + 1
-            if (now - (job.finished_at or now) > self.keep_seconds or k >= self.keep_jobs
-                    or per_client[job.client] > self.keep_per_client):
+            if (
+                now - (job.finished_at or now) > self.keep_seconds
+                or k >= self.keep_jobs
+                or per_client[job.client] > self.keep_per_client
+            ):
                 del self._jobs[job.id]
 
 
@@ -347,6 +384,7 @@ def _worker_env() -> dict:
 def _pipes(job: Job) -> tuple[IO[str], IO[str], subprocess.Popen]:
     """The worker process of a job this process started, with its text pipes."""
     process = job.process
-    assert process is not None and process.stdin is not None and process.stdout is not None, \
+    assert process is not None and process.stdin is not None and process.stdout is not None, (
         "only a job started here has a process"
+    )
     return process.stdin, process.stdout, process

@@ -43,10 +43,21 @@ class Network:
     recurrent: bool = True  # False: w_h stays 0, the self-loop is the cells' only memory
 
     @classmethod
-    def create(cls, rng: np.random.Generator, variant: str, squash: str, inputs: int,
-               cells: int, outputs: int, *, symbols: bool = False, init: float = 0.2,
-               gate_bias: float = -1.0, forget_bias: float = 2.0,
-               recurrent: bool = True) -> "Network":
+    def create(
+        cls,
+        rng: np.random.Generator,
+        variant: str,
+        squash: str,
+        inputs: int,
+        cells: int,
+        outputs: int,
+        *,
+        symbols: bool = False,
+        init: float = 0.2,
+        gate_bias: float = -1.0,
+        forget_bias: float = 2.0,
+        recurrent: bool = True,
+    ) -> "Network":
         """Uniform weights in [-init, init] on the rows the variant uses, zeros elsewhere.
         recurrent=False leaves w_h at zero for good (the cells and gates see only the input).
 
@@ -73,8 +84,7 @@ class Network:
         if "forget" in gates_of(variant):
             weights.b[ROW["forget"]] = forget_bias
         if variant == "peephole":
-            weights.w_c[[ROW["input"], ROW["forget"], ROW["output"]]] = rng.uniform(
-                -init, init, (3, H))
+            weights.w_c[[ROW["input"], ROW["forget"], ROW["output"]]] = rng.uniform(-init, init, (3, H))
         w_out = rng.uniform(-init, init, (H, outputs))
         self_loop = 0.0 if variant in ("rnn", "gru") else 1.0
         return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs), recurrent)
@@ -101,8 +111,9 @@ class Network:
 
     def forward(self, batch: Batch) -> tuple[Trace, Array]:
         """Run the batch; return the trace and the read-out (B, K) in [0, 1]."""
-        trace = run(self.cell_inputs(batch), self.weights, variant=self.variant,
-                    squash=self.squash, self_loop=self.self_loop)
+        trace = run(
+            self.cell_inputs(batch), self.weights, variant=self.variant, squash=self.squash, self_loop=self.self_loop
+        )
         with np.errstate(over="ignore", invalid="ignore"):
             return trace, sigmoid(trace.output[-1] @ self.w_out + self.b_out)
 
@@ -119,12 +130,10 @@ class Network:
         if self.w_in is not None:  # sum each step's input error into its symbol's row
             assert batch.symbols is not None  # with w_in the network takes symbols
             d_first = np.zeros_like(self.w_in)
-            np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(),
-                      d_x.reshape(-1, d_x.shape[-1]))
+            np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(), d_x.reshape(-1, d_x.shape[-1]))
         d_w_h = g.w_h if self.recurrent else np.zeros_like(g.w_h)
         extra = [g.b_h] if self.variant == "gru" else []
-        return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0),
-                *extra]
+        return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0), *extra]
 
 
 def cross_entropy(out: Array, target: Array) -> float:

@@ -103,7 +103,5 @@ def gradients(net: Network, cache: Cache, out: Array, target: Array) -> list[Arr
     # took three quarters of a lag-1,000 update).
     S, flat = len(net.w_in), d_net.reshape(-1, d_net[0, 0].size)
     index = cache.symbols.ravel()
-    d_w_in = np.stack([np.bincount(index, flat[:, k], S) for k in range(flat.shape[1])],
-                      axis=1).reshape(net.w_in.shape)
-    return [d_w_in, d_net.sum(axis=(0, 1)), cache.output_last.T @ d_net_out,
-            d_net_out.sum(axis=0)]
+    d_w_in = np.stack([np.bincount(index, flat[:, k], S) for k in range(flat.shape[1])], axis=1).reshape(net.w_in.shape)
+    return [d_w_in, d_net.sum(axis=(0, 1)), cache.output_last.T @ d_net_out, d_net_out.sum(axis=0)]

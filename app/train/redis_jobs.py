@@ -54,15 +54,17 @@ class RedisJobs:
 
     def __init__(self, url: str, ttl: float) -> None:
         self.ttl = max(1, int(ttl))  # s a job's keys live after its last change
-        self.redis = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=2,
-                                          socket_timeout=5, health_check_interval=30)
+        self.redis = redis.Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=2, socket_timeout=5, health_check_interval=30
+        )
         self.claim_script = self.redis.register_script(_CLAIM)
 
     def claim(self, job_id: str, client: str, max_running: int) -> str:
         """'ok' (the job may run), 'client' (the client has one running) or 'fleet' (full)."""
         now = _now()
-        return self.claim_script(keys=[RUNNING, CLIENTS], args=[
-            job_id, client, max_running, now, now - int(STALE_SECONDS * 1000)])
+        return self.claim_script(
+            keys=[RUNNING, CLIENTS], args=[job_id, client, max_running, now, now - int(STALE_SECONDS * 1000)]
+        )
 
     def release(self, job_id: str) -> None:
         with self.redis.pipeline(transaction=True) as pipe:
@@ -112,9 +114,13 @@ class RedisJobs:
             for job_id in job_ids:
                 pipe.hgetall(PREFIX + "job-signal:" + job_id)
             answers = pipe.execute()[1:]
-        return {job_id: {"cancel": bool(a.get("cancel")),
-                         "watched": (now - int(a["watched"])) / 1000 if a.get("watched") else None}
-                for job_id, a in zip(job_ids, answers)}
+        return {
+            job_id: {
+                "cancel": bool(a.get("cancel")),
+                "watched": (now - int(a["watched"])) / 1000 if a.get("watched") else None,
+            }
+            for job_id, a in zip(job_ids, answers)
+        }
 
     def add_to_class(self, code: str, job_id: str) -> None:
         key = PREFIX + "jobs:class:" + code

@@ -61,22 +61,23 @@ class TrainConfig:
         clear = _one_clear_cell(self.task, self.model)
         paper = cfg.TRAIN_PAPER_CRITERION[self.task]
         return replace(
-            self, budget=self.budget or cfg.TRAIN_BUDGET_DEFAULT[self.task],
+            self,
+            budget=self.budget or cfg.TRAIN_BUDGET_DEFAULT[self.task],
             batch=self.batch or (cfg.TRAIN_BATCH_ONLINE if clear else cfg.TRAIN_BATCH_RECURRENT),
             lr=self.lr or cfg.TRAIN_LR_DEFAULT[self.optimizer][self.task],
             window=self.window or paper["window"],
             squash=self.squash or ("logistic" if clear else DEFAULT_SQUASH.get(self.model, "identity")),
             cells=self.cells or (1 if clear else 4),
             recurrent=(not clear) if self.recurrent is None else self.recurrent,
-            gate_bias=(cfg.TRAIN_GATE_BIAS["clear" if clear else "recurrent"]
-                       if self.gate_bias is None else self.gate_bias),
-            init=cfg.TRAIN_INIT.get(self.model, cfg.TRAIN_INIT["cells"]) if self.init is None
-            else self.init)
+            gate_bias=(
+                cfg.TRAIN_GATE_BIAS["clear" if clear else "recurrent"] if self.gate_bias is None else self.gate_bias
+            ),
+            init=cfg.TRAIN_INIT.get(self.model, cfg.TRAIN_INIT["cells"]) if self.init is None else self.init,
+        )
 
     def criterion(self) -> Criterion:
         paper = cfg.TRAIN_PAPER_CRITERION[self.task]
-        return Criterion(self.window or paper["window"], paper["tolerance"],
-                         paper["mean_squared_limit"])
+        return Criterion(self.window or paper["window"], paper["tolerance"], paper["mean_squared_limit"])
 
 
 @dataclass(frozen=True)
@@ -117,24 +118,43 @@ class Result:
 TEST_SEQUENCES = 200
 
 
-def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = None,
-          cancel: threading.Event | None = None, report_seconds: float = 0.1,
-          ) -> tuple[Result, Network]:
+def train(
+    config: TrainConfig,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    report_seconds: float = 0.1,
+) -> tuple[Result, Network]:
     """Train until solved, out of budget or cancelled; return the result and the network.
 
     on_progress is called at most once per `report_seconds` (and once at the end) from the
     calling thread; cancel is polled between batches.
     """
     config = config.resolved()
-    assert (config.budget is not None and config.batch is not None and config.cells is not None
-            and config.squash is not None and config.recurrent is not None and config.lr is not None
-            and config.gate_bias is not None and config.init is not None)  # resolved() filled them
+    assert (
+        config.budget is not None
+        and config.batch is not None
+        and config.cells is not None
+        and config.squash is not None
+        and config.recurrent is not None
+        and config.lr is not None
+        and config.gate_bias is not None
+        and config.init is not None
+    )  # resolved() filled them
     criterion = config.criterion()
     rng = np.random.default_rng(config.seed)
     task = make_task(config.task, config.lag)
-    net = Network.create(rng, config.model, config.squash, task.inputs, config.cells,
-                         task.outputs, symbols=task.symbolic, recurrent=config.recurrent,
-                         gate_bias=config.gate_bias, init=config.init)
+    net = Network.create(
+        rng,
+        config.model,
+        config.squash,
+        task.inputs,
+        config.cells,
+        task.outputs,
+        symbols=task.symbolic,
+        recurrent=config.recurrent,
+        gate_bias=config.gate_bias,
+        init=config.init,
+    )
     fast = open_cells.applies(net)
     optimiser = _optimiser(config, open_cells.params(net) if fast else net.params)
     judge = Judge(criterion)
@@ -164,8 +184,11 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
         seen += len(errors)  # the whole batch was presented
         if won is not None:
             break
-        grads = (open_cells.gradients(net, computed, out, batch.target) if fast
-                 else net.gradients(computed, out, batch.target, batch))
+        grads = (
+            open_cells.gradients(net, computed, out, batch.target)
+            if fast
+            else net.gradients(computed, out, batch.target, batch)
+        )
         _clip(grads, config.clip)
         optimiser.step(grads)
         if on_progress is not None and time.perf_counter() - last_report >= report_seconds:
@@ -175,13 +198,27 @@ def train(config: TrainConfig, on_progress: Callable[[Progress], None] | None = 
         on_progress(recent.report(seen))
     final_error, accuracy = evaluate(net, task, np.random.default_rng(config.seed + 10**6))
     result = Result(
-        task=config.task, lag=config.lag, model=config.model, seed=config.seed,
-        solved=status == "solved", sequences=seen, sequences_to_solve=to_solve,
-        seconds=round(time.perf_counter() - start, 3), final_error=final_error, status=status,
-        test_accuracy=accuracy, window=criterion.window, tolerance=criterion.tolerance,
-        mean_squared_limit=criterion.mean_squared_limit, batch=config.batch,
-        cells=config.cells, squash=config.squash, recurrent=config.recurrent,
-        optimizer=config.optimizer, lr=config.lr)
+        task=config.task,
+        lag=config.lag,
+        model=config.model,
+        seed=config.seed,
+        solved=status == "solved",
+        sequences=seen,
+        sequences_to_solve=to_solve,
+        seconds=round(time.perf_counter() - start, 3),
+        final_error=final_error,
+        status=status,
+        test_accuracy=accuracy,
+        window=criterion.window,
+        tolerance=criterion.tolerance,
+        mean_squared_limit=criterion.mean_squared_limit,
+        batch=config.batch,
+        cells=config.cells,
+        squash=config.squash,
+        recurrent=config.recurrent,
+        optimizer=config.optimizer,
+        lr=config.lr,
+    )
     return result, net
 
 
@@ -242,7 +279,6 @@ class _Recent:
         self.last_error = float(errors.mean())
 
     def report(self, seen: int) -> Progress:
-        progress = Progress(seen, self.loss_sum / max(self.count, 1), self.last_error,
-                            self.good / max(self.count, 1))
+        progress = Progress(seen, self.loss_sum / max(self.count, 1), self.last_error, self.good / max(self.count, 1))
         self.count, self.loss_sum, self.good = 0, 0.0, 0.0
         return progress

@@ -25,8 +25,7 @@ PROGRESS_SECONDS = 0.1  # at most ~10 progress events a second
 
 def progress_dict(p: Progress) -> dict:
     """Progress as JSON-safe values (a non-finite number becomes None)."""
-    return {k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-            for k, v in asdict(p).items()}
+    return {k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in asdict(p).items()}
 
 
 def _send(message: dict) -> None:
@@ -47,8 +46,12 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=_watch_stdin, args=(cancel,), daemon=True).start()
     try:
         settings = TrainConfig(**json.loads(argv[0]))
-        result, net = train(settings, on_progress=lambda p: _send({"progress": progress_dict(p)}),
-                            cancel=cancel, report_seconds=PROGRESS_SECONDS)
+        result, net = train(
+            settings,
+            on_progress=lambda p: _send({"progress": progress_dict(p)}),
+            cancel=cancel,
+            report_seconds=PROGRESS_SECONDS,
+        )
         done = result.as_dict()
         done["demo"] = demo(net, make_task(settings.task, settings.lag), settings.seed)
         _send({"done": done})
