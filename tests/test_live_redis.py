@@ -213,3 +213,27 @@ def test_unused_classes_expire_in_redis(redis_server, server_thread):
         assert error.code == 404
     assert post_class(a.url)["code"]  # the class limit no longer counts it
     assert db.keys("lstm-lab:class:*") != [f"lstm-lab:class:{made['code']}".encode()]
+
+
+def test_upkeep_racing_the_end_leaves_no_key(redis_server):
+    """An instance's heartbeat (or a join) that lands just after another instance ended the
+    class must not bring back its presence key."""
+    from app.live.broker import Record
+    from app.live.redis_broker import RedisBroker
+
+    async def race() -> list:
+        broker = RedisBroker(redis_server.url, ttl=60, heartbeat=0.3)
+        await broker.start(lambda *_: None, lambda: None)
+        try:
+            assert await broker.create("RACE42", Record("secret-hash", "v=lstm"))
+            await broker.join("RACE42", "pupil-a")
+            assert await broker.students("RACE42") == 1
+            await broker.end("RACE42")
+            await broker.maintain({"RACE42": {"pupil-a", "pupil-b"}})
+            await broker.join("RACE42", "pupil-c")
+            return await broker.redis.keys("lstm-lab:*")
+        finally:
+            await broker.stop()
+
+    keys = run_async(race())
+    assert [k for k in keys if "RACE42" in k] == [], keys

@@ -42,6 +42,17 @@ if ARGV[3] == '1' then redis.call('DEL', KEYS[2]) end
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
+# Renew a class's presence and expiry, only while the class exists: a heartbeat or a join
+# racing with `end` must not bring back a `present` key for a class that has ended.
+# KEYS: class, answers, present, the classes index; ARGV: now (ms), ttl (s), stale (ms),
+# code, then the client ids to mark present. Returns how many stale clients were dropped.
+_RENEW = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 5, #ARGV do redis.call('ZADD', KEYS[3], ARGV[1], ARGV[i]) end
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
+redis.call('ZADD', KEYS[4], 'XX', tonumber(ARGV[1]) + 1000 * tonumber(ARGV[2]), ARGV[4])
+return redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[3])
+"""
 
 
 def _key(kind: str, code: str) -> str:
@@ -85,6 +96,7 @@ class RedisBroker(Broker):
         self.redis = redis.Redis.from_pool(pool)
         self.set_state_script = self.redis.register_script(_SET_STATE)
         self.set_fields_script = self.redis.register_script(_SET_FIELDS)
+        self.renew_script = self.redis.register_script(_RENEW)
         self.connected = asyncio.Event()
         self.listener = asyncio.create_task(self._listen())
         try:  # wait briefly for the first subscription; go on regardless (it retries)
@@ -184,10 +196,7 @@ class RedisBroker(Broker):
     async def join(self, code: str, client: str) -> None:
         self.local[code, client] += 1
         if self.local[code, client] == 1:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.zadd(_key("present", code), {client: self._now()})
-                pipe.expire(_key("present", code), self.ttl)
-                await pipe.execute()
+            await self._renew(self.redis, code, [client])
 
     async def leave(self, code: str, client: str) -> None:
         self.local[code, client] -= 1
@@ -238,14 +247,15 @@ class RedisBroker(Broker):
             return (await pipe.execute())[1]
 
     async def maintain(self, active: dict[str, set[str]]) -> set[str]:
-        pruned = {}  # code -> index of its ZREMRANGEBYSCORE in the pipeline's results
         async with self.redis.pipeline(transaction=False) as pipe:
-            now = self._now()
             for code, clients in active.items():
-                if clients:
-                    pipe.zadd(_key("present", code), dict.fromkeys(clients, now))
-                self._touch(pipe, code)
-                pipe.zremrangebyscore(_key("present", code), "-inf", self._stale())
-                pruned[code] = len(pipe) - 1
-            results = await pipe.execute()
-        return {code for code, i in pruned.items() if results[i]}
+                await self._renew(pipe, code, sorted(clients))
+            dropped = await pipe.execute()
+        return {code for code, n in zip(active, dropped) if n}
+
+    async def _renew(self, client: Any, code: str, present: list[str]) -> int:
+        """Mark `present` as here now and push the class's expiry back, if it still exists
+        (on a pipeline: queued, the count comes with the pipeline's results)."""
+        keys = [_key("class", code), _key("answers", code), _key("present", code), PREFIX + "classes"]
+        args = [self._now(), self.ttl, self._stale(), code, *present]
+        return await self.renew_script(keys=keys, args=args, client=client)
