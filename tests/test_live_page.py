@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import lessons, ui_strings
+from app.live import address
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import ServerThread, _free_port
@@ -367,6 +368,36 @@ def test_the_panel_says_when_a_class_cannot_work(device):
         expect(teacher.get_by_role("button", name="开始课堂")).to_be_visible()
     finally:
         lone.stop()
+
+
+def test_a_teacher_on_loopback_hands_out_the_students_address(device):
+    """`scripts/run --host 0.0.0.0` prints 127.0.0.1 first: a teacher there gets links and
+    QR codes for the network address, and a second device on that address follows."""
+    network, port = address.network_address(), _free_port()
+    app = create_app(Settings(listen_host="0.0.0.0", listen_port=port))
+    server = ServerThread(app, port=port, host="0.0.0.0").start()
+    students = f"http://{network}:{port}"
+    try:
+        teacher = device()
+        teacher.goto(f"{server.url}/")
+        teacher.get_by_role("button", name="Teacher").click()
+        teacher.get_by_label("Lesson", exact=True).select_option("hold")
+        link = teacher.locator("#teacher-link")
+        expect(link).to_have_value(re.compile("^" + re.escape(f"{students}/#lesson=hold")))
+        teacher.get_by_role("button", name="Show QR code").click()
+        expect(teacher.locator("#teacher-qr")).to_be_visible()
+        assert teacher.locator("#teacher-qr").evaluate("(img) => img.decode().then(() => img.naturalWidth)") > 0
+        lesson_link = link.input_value()
+        teacher.get_by_role("button", name="Start a class").click()
+        expect(teacher.get_by_test_id("class-join-url")).to_have_text(re.compile("^" + re.escape(f"{students}/join/")))
+        assert teacher.locator("#class-qr").evaluate("(img) => img.decode().then(() => img.naturalWidth)") > 0
+        join(device(390, 844), teacher.get_by_test_id("class-join-url").text_content())
+        expect(teacher.get_by_test_id("class-count")).to_have_text("1")
+        other = device()
+        other.goto(lesson_link)
+        expect(other.locator("#lesson-title")).to_have_text("2. Hold")
+    finally:
+        server.stop()
 
 
 # Every error code of the protocol (docs/api.md, "Live class") has a sentence in each language.
