@@ -496,6 +496,24 @@ def test_a_lessons_worksheet_prints_with_a_separate_answer_key(page, live_server
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # sheet, key
 
 
+def test_printing_with_the_tape_hidden_raises_no_error(page, live_server):
+    """In print the worksheet alone shows: the tape is hidden, its cells measure zero wide,
+    and drawing them must not recurse for ever; back on screen it draws its steps again."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/#lesson=write")
+    expect(page.locator("#lesson-title")).to_have_text("1. Write")
+    page.emulate_media(media="print")
+    expect(page.locator("#worksheet")).to_be_visible()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_timeout(300)  # the tape's ResizeObserver and its frame
+    page.emulate_media(media="screen")
+    expect(page.locator("#worksheet")).to_be_hidden()
+    page.get_by_role("button", name="Step forward").click()
+    expect(page.locator(".tape-cell.current")).to_be_visible()
+    assert errors == []
+
+
 # ---- beyond the fixes: the hold, seen -------------------------------------------------------
 
 LOOP_ANIMATIONS = "() => document.querySelector('#diagram .loop-pulse').getAnimations().length"
