@@ -3,7 +3,9 @@ separate browser contexts (separate devices: their own storage, language and coo
 The students open the join link the server gave, whose host (localhost) is not the
 teacher's (127.0.0.1): another origin, as another device would be."""
 
+import asyncio
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -314,6 +316,58 @@ def test_a_join_link_of_a_wrong_or_ended_class_says_so(class_server, device):
         "No class has the code ABCDEF. Check it with your teacher: the class may have ended.")
     expect(student.get_by_label("Class code", exact=True)).to_be_visible()
     expect(student.locator("#class-bar")).to_be_hidden()
+
+
+class NoLiveClass:
+    """The app with its WebSockets refused (a server without live-class support) or, with
+    `hang`, never answered (a firewall that drops packets); counts the attempts."""
+
+    def __init__(self, asgi_app, hang=False):
+        self.app, self.hang, self.attempts = asgi_app, hang, 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        self.attempts += 1
+        if self.hang:
+            await asyncio.sleep(60)  # the handshake is never answered
+        else:
+            await send({"type": "websocket.close", "code": 1000})  # refused: HTTP 403
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("en-GB", "Cannot reach class ABCDEF. Check that this device is on the same network"),
+    ("zh-TW", "連不到課堂 ABCDEF。請確認這台裝置和老師的電腦在同一個網路上"),
+    ("zh-CN", "连不上课堂 ABCDEF。请确认这台设备和老师的电脑在同一个网络上"),
+])
+def test_a_student_who_cannot_reach_the_class_is_told_what_to_check(device, locale, words):
+    refusing = NoLiveClass(create_app(Settings()))
+    server = ServerThread(refusing).start()
+    try:
+        student = device(390, 844, locale=locale)
+        student.goto(f"{server.url}/join/ABCDEF")
+        status = student.get_by_test_id("class-status")
+        expect(status).to_contain_text("ABCDEF")
+        expect(status).to_contain_text(words, timeout=25000)
+        assert refusing.attempts >= 4
+        expect(student.get_by_role("button", name=re.compile("^(Leave|離開|离开)"))).to_be_visible()
+    finally:
+        server.stop()
+
+
+def test_a_connection_that_never_opens_is_dropped_and_tried_again(device):
+    silent = NoLiveClass(create_app(Settings()), hang=True)
+    server = ServerThread(silent).start()
+    try:
+        student = device()
+        student.goto(f"{server.url}/join/ABCDEF")
+        expect(student.get_by_test_id("class-status")).to_have_text("Connecting to class ABCDEF…")
+        deadline = time.monotonic() + 8 + 0.5 * 1.3 + 3  # the open limit, the first delay, slack
+        while silent.attempts < 2 and time.monotonic() < deadline:
+            student.wait_for_timeout(200)
+        assert silent.attempts >= 2
+    finally:
+        server.stop()
 
 
 def test_a_teacher_reload_keeps_the_class_and_a_server_restart_resumes_it(device):
