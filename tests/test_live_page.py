@@ -411,6 +411,17 @@ def test_the_panel_says_when_a_class_cannot_work(device):
         expect(note).to_contain_text("several worker processes without Redis")
         expect(note).to_contain_text("scripts/run --host 0.0.0.0")  # and it listens on 127.0.0.1
         expect(teacher.get_by_role("button", name="Start a class")).to_be_hidden()
+        # A panel that was told otherwise (the server restarted with more workers): the
+        # server refuses the class, and the panel says why.
+        other = device(locale="zh-TW")
+        other.route("**/api/live", lambda route: route.fulfill(json={
+            "broker": "memory", "workers": 1, "shared": True, "join_base": "http://192.0.2.9:8000",
+            "reachable": True, "warning": None}))
+        other.goto(f"{split.url}/")
+        other.get_by_role("button", name="教師").click()
+        other.get_by_role("button", name="開始課堂").click()
+        expect(other.locator("#class-teacher-status")).to_have_text(HANT["class.shared_false"])
+        expect(other.get_by_role("button", name="開始課堂")).to_be_hidden()
     finally:
         split.stop()
     lone = ClassServer(public_host=None)  # one worker: a class works on this computer

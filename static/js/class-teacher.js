@@ -101,9 +101,13 @@ export class TeacherClass {
       this.begin({ code: made.code, secret: made.teacher_secret, joinUrl: made.join_url });
       $("class-qr-full").focus();
     } catch (error) {
-      const code = error.answer?.fields?.[0]?.type;
-      status.textContent = code === "too_many_classes"
-        ? errorText(code) : t("class.start_failed", { message: error.message });
+      const code = error.answer?.detail?.[0]?.type;
+      if (code === "classes_split") { // several workers without Redis: no class can start here
+        this.canStart = false;
+        this.render();
+      }
+      status.textContent = code === "too_many_classes" ? errorText(code)
+        : code === "classes_split" ? t("class.shared_false") : t("class.start_failed", { message: error.message });
     }
   }
 
