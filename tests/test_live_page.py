@@ -70,6 +70,7 @@ def start_class(teacher, server_url: str) -> tuple[str, str]:
     code = teacher.get_by_test_id("class-code").text_content()
     url = teacher.get_by_test_id("class-join-url").text_content()
     expect(teacher.locator("#class-qr")).to_have_attribute("src", re.compile(r"^/api/qr\?text="))
+    expect(teacher.locator("#class-runs")).to_have_text("No student has started a training run in this class.")
     close_panel(teacher)
     expect(teacher.get_by_test_id("class-bar-code")).to_have_text(code)
     return code, url
@@ -220,9 +221,16 @@ def classroom(device, server, students_on=None):
     same_view(teacher, en, hant)
     expect(teacher.get_by_test_id("class-count")).to_have_text("2")
 
-    # The end: every student is told, and the page is theirs again.
+    # The end takes a second press: the first only asks for it, and says so.
     open_panel(teacher)
     teacher.get_by_role("button", name="End the class").click()
+    expect(teacher.locator("#class-teacher-status")).to_contain_text("Press the button again")
+    end = teacher.get_by_role("button", name="Press again to end the class")
+    expect(end).to_be_focused()
+    expect(en.get_by_test_id("class-status")).to_contain_text("Following class")
+    # The end: every student is told, and the page is theirs again.
+    end.click()
+    expect(teacher.locator("#class-teacher-status")).to_have_text("The class has ended.")
     expect(en.get_by_test_id("class-status")).to_have_text("Your teacher ended the class. The page is yours again.")
     expect(hant.get_by_test_id("class-status")).to_contain_text("老師已結束課堂")
     expect(en.get_by_role("button", name="Step forward")).to_be_enabled()
@@ -399,6 +407,26 @@ def test_a_teacher_reload_keeps_the_class_and_a_server_restart_resumes_it(device
         same_view(teacher, student)
     finally:
         server.stop()
+
+
+def test_ending_a_class_waits_for_a_second_press_then_forgets_the_first(class_server, device):
+    teacher, student = device(locale="zh-TW"), device()
+    teacher.clock.install()
+    teacher.goto(f"{class_server.url}/")
+    teacher.get_by_role("button", name="教師").click()
+    teacher.get_by_role("button", name="開始課堂").click()
+    expect(teacher.locator("#class-runs")).to_have_text(HANT["class.runs_none"])
+    join(student, teacher.get_by_test_id("class-join-url").text_content())
+    teacher.get_by_role("button", name=HANT["class.end"]).click()
+    expect(teacher.locator("#class-end")).to_have_text(HANT["class.end_confirm"])
+    expect(teacher.locator("#class-teacher-status")).to_have_text(HANT["class.end_confirm_note"])
+    teacher.clock.run_for(6000)  # no second press: the button is as it was, the class goes on
+    expect(teacher.locator("#class-end")).to_have_text(HANT["class.end"])
+    expect(teacher.locator("#class-teacher-status")).to_have_text("")
+    teacher.get_by_role("button", name=HANT["class.end"]).click()
+    teacher.get_by_role("button", name=HANT["class.end_confirm"]).click()
+    expect(teacher.locator("#class-teacher-status")).to_have_text(HANT["class.teacher_ended"])
+    expect(student.get_by_test_id("class-status")).to_contain_text("Your teacher ended the class")
 
 
 def test_the_panel_says_when_a_class_cannot_work(device):
