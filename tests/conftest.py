@@ -71,15 +71,16 @@ def page(browser):
 class ServerThread:
     """An ASGI app served by uvicorn in a thread on a fixed loopback port, which can be
     stopped and started again on the same port (a teacher's laptop restarting the server).
-    `options` go to uvicorn.Config (e.g. the CLI's limit_concurrency)."""
+    `options` go to uvicorn.Config (e.g. the CLI's limit_concurrency). `host` "0.0.0.0"
+    listens on every interface, as `scripts/run --host 0.0.0.0` does; `url` stays loopback."""
 
-    def __init__(self, asgi_app, port: int | None = None, **options) -> None:
-        self.app, self.port, self.options = asgi_app, port or _free_port(), options
+    def __init__(self, asgi_app, port: int | None = None, host: str = "127.0.0.1", **options) -> None:
+        self.app, self.port, self.host, self.options = asgi_app, port or _free_port(), host, options
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = self.thread = None
 
     def start(self) -> "ServerThread":
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning",
                                 timeout_graceful_shutdown=1, **self.options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

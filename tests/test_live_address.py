@@ -68,6 +68,19 @@ def test_several_workers_without_redis_are_not_shared(server_thread):
     assert live["shared"] is True and live["broker"] == "redis" and live["warning"] is None
 
 
+def test_several_workers_without_redis_refuse_to_start_a_class():
+    """A class made in one worker's memory would be missed by students on the others."""
+    from fastapi.testclient import TestClient
+
+    split = TestClient(create_app(Settings(workers=2)))
+    reply = split.post("/api/classes", json={})
+    assert reply.status_code == 503
+    body = reply.json()
+    assert body["error"] == "classes would split" and body["fields"] == ["request"]
+    assert body["detail"][0]["type"] == "classes_split" and "--redis-url" in body["message"]
+    assert TestClient(create_app(Settings(workers=1))).post("/api/classes", json={}).status_code == 201
+
+
 def test_cli_tells_the_app_where_it_listens_and_prints_the_students_address():
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LSTM_LAB_")}

@@ -3,12 +3,15 @@ separate browser contexts (separate devices: their own storage, language and coo
 The students open the join link the server gave, whose host (localhost) is not the
 teacher's (127.0.0.1): another origin, as another device would be."""
 
+import asyncio
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from app import lessons, ui_strings
+from app.live import address
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import ServerThread, _free_port
@@ -67,6 +70,7 @@ def start_class(teacher, server_url: str) -> tuple[str, str]:
     code = teacher.get_by_test_id("class-code").text_content()
     url = teacher.get_by_test_id("class-join-url").text_content()
     expect(teacher.locator("#class-qr")).to_have_attribute("src", re.compile(r"^/api/qr\?text="))
+    expect(teacher.locator("#class-runs")).to_have_text("No student has started a training run in this class.")
     close_panel(teacher)
     expect(teacher.get_by_test_id("class-bar-code")).to_have_text(code)
     return code, url
@@ -217,9 +221,16 @@ def classroom(device, server, students_on=None):
     same_view(teacher, en, hant)
     expect(teacher.get_by_test_id("class-count")).to_have_text("2")
 
-    # The end: every student is told, and the page is theirs again.
+    # The end takes a second press: the first only asks for it, and says so.
     open_panel(teacher)
     teacher.get_by_role("button", name="End the class").click()
+    expect(teacher.locator("#class-teacher-status")).to_contain_text("Press the button again")
+    end = teacher.get_by_role("button", name="Press again to end the class")
+    expect(end).to_be_focused()
+    expect(en.get_by_test_id("class-status")).to_contain_text("Following class")
+    # The end: every student is told, and the page is theirs again.
+    end.click()
+    expect(teacher.locator("#class-teacher-status")).to_have_text("The class has ended.")
     expect(en.get_by_test_id("class-status")).to_have_text("Your teacher ended the class. The page is yours again.")
     expect(hant.get_by_test_id("class-status")).to_contain_text("老師已結束課堂")
     expect(en.get_by_role("button", name="Step forward")).to_be_enabled()
@@ -315,6 +326,58 @@ def test_a_join_link_of_a_wrong_or_ended_class_says_so(class_server, device):
     expect(student.locator("#class-bar")).to_be_hidden()
 
 
+class NoLiveClass:
+    """The app with its WebSockets refused (a server without live-class support) or, with
+    `hang`, never answered (a firewall that drops packets); counts the attempts."""
+
+    def __init__(self, asgi_app, hang=False):
+        self.app, self.hang, self.attempts = asgi_app, hang, 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.app(scope, receive, send)
+        self.attempts += 1
+        if self.hang:
+            await asyncio.sleep(60)  # the handshake is never answered
+        else:
+            await send({"type": "websocket.close", "code": 1000})  # refused: HTTP 403
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("en-GB", "Cannot reach class ABCDEF. Check that this device is on the same network"),
+    ("zh-TW", "連不到課堂 ABCDEF。請確認這台裝置和老師的電腦在同一個網路上"),
+    ("zh-CN", "连不上课堂 ABCDEF。请确认这台设备和老师的电脑在同一个网络上"),
+])
+def test_a_student_who_cannot_reach_the_class_is_told_what_to_check(device, locale, words):
+    refusing = NoLiveClass(create_app(Settings()))
+    server = ServerThread(refusing).start()
+    try:
+        student = device(390, 844, locale=locale)
+        student.goto(f"{server.url}/join/ABCDEF")
+        status = student.get_by_test_id("class-status")
+        expect(status).to_contain_text("ABCDEF")
+        expect(status).to_contain_text(words, timeout=25000)
+        assert refusing.attempts >= 4
+        expect(student.get_by_role("button", name=re.compile("^(Leave|離開|离开)"))).to_be_visible()
+    finally:
+        server.stop()
+
+
+def test_a_connection_that_never_opens_is_dropped_and_tried_again(device):
+    silent = NoLiveClass(create_app(Settings()), hang=True)
+    server = ServerThread(silent).start()
+    try:
+        student = device()
+        student.goto(f"{server.url}/join/ABCDEF")
+        expect(student.get_by_test_id("class-status")).to_have_text("Connecting to class ABCDEF…")
+        deadline = time.monotonic() + 8 + 0.5 * 1.3 + 3  # the open limit, the first delay, slack
+        while silent.attempts < 2 and time.monotonic() < deadline:
+            student.wait_for_timeout(200)
+        assert silent.attempts >= 2
+    finally:
+        server.stop()
+
+
 def test_a_teacher_reload_keeps_the_class_and_a_server_restart_resumes_it(device):
     server = ClassServer()
     try:
@@ -346,6 +409,26 @@ def test_a_teacher_reload_keeps_the_class_and_a_server_restart_resumes_it(device
         server.stop()
 
 
+def test_ending_a_class_waits_for_a_second_press_then_forgets_the_first(class_server, device):
+    teacher, student = device(locale="zh-TW"), device()
+    teacher.clock.install()
+    teacher.goto(f"{class_server.url}/")
+    teacher.get_by_role("button", name="教師").click()
+    teacher.get_by_role("button", name="開始課堂").click()
+    expect(teacher.locator("#class-runs")).to_have_text(HANT["class.runs_none"])
+    join(student, teacher.get_by_test_id("class-join-url").text_content())
+    teacher.get_by_role("button", name=HANT["class.end"]).click()
+    expect(teacher.locator("#class-end")).to_have_text(HANT["class.end_confirm"])
+    expect(teacher.locator("#class-teacher-status")).to_have_text(HANT["class.end_confirm_note"])
+    teacher.clock.run_for(6000)  # no second press: the button is as it was, the class goes on
+    expect(teacher.locator("#class-end")).to_have_text(HANT["class.end"])
+    expect(teacher.locator("#class-teacher-status")).to_have_text("")
+    teacher.get_by_role("button", name=HANT["class.end"]).click()
+    teacher.get_by_role("button", name=HANT["class.end_confirm"]).click()
+    expect(teacher.locator("#class-teacher-status")).to_have_text(HANT["class.teacher_ended"])
+    expect(student.get_by_test_id("class-status")).to_contain_text("Your teacher ended the class")
+
+
 def test_the_panel_says_when_a_class_cannot_work(device):
     split = ClassServer(public_host=None, workers=2)  # several workers, no Redis
     try:
@@ -356,6 +439,17 @@ def test_the_panel_says_when_a_class_cannot_work(device):
         expect(note).to_contain_text("several worker processes without Redis")
         expect(note).to_contain_text("scripts/run --host 0.0.0.0")  # and it listens on 127.0.0.1
         expect(teacher.get_by_role("button", name="Start a class")).to_be_hidden()
+        # A panel that was told otherwise (the server restarted with more workers): the
+        # server refuses the class, and the panel says why.
+        other = device(locale="zh-TW")
+        other.route("**/api/live", lambda route: route.fulfill(json={
+            "broker": "memory", "workers": 1, "shared": True, "join_base": "http://192.0.2.9:8000",
+            "reachable": True, "warning": None}))
+        other.goto(f"{split.url}/")
+        other.get_by_role("button", name="教師").click()
+        other.get_by_role("button", name="開始課堂").click()
+        expect(other.locator("#class-teacher-status")).to_have_text(HANT["class.shared_false"])
+        expect(other.get_by_role("button", name="開始課堂")).to_be_hidden()
     finally:
         split.stop()
     lone = ClassServer(public_host=None)  # one worker: a class works on this computer
@@ -367,6 +461,36 @@ def test_the_panel_says_when_a_class_cannot_work(device):
         expect(teacher.get_by_role("button", name="开始课堂")).to_be_visible()
     finally:
         lone.stop()
+
+
+def test_a_teacher_on_loopback_hands_out_the_students_address(device):
+    """`scripts/run --host 0.0.0.0` prints 127.0.0.1 first: a teacher there gets links and
+    QR codes for the network address, and a second device on that address follows."""
+    network, port = address.network_address(), _free_port()
+    app = create_app(Settings(listen_host="0.0.0.0", listen_port=port))
+    server = ServerThread(app, port=port, host="0.0.0.0").start()
+    students = f"http://{network}:{port}"
+    try:
+        teacher = device()
+        teacher.goto(f"{server.url}/")
+        teacher.get_by_role("button", name="Teacher").click()
+        teacher.get_by_label("Lesson", exact=True).select_option("hold")
+        link = teacher.locator("#teacher-link")
+        expect(link).to_have_value(re.compile("^" + re.escape(f"{students}/#lesson=hold")))
+        teacher.get_by_role("button", name="Show QR code").click()
+        expect(teacher.locator("#teacher-qr")).to_be_visible()
+        assert teacher.locator("#teacher-qr").evaluate("(img) => img.decode().then(() => img.naturalWidth)") > 0
+        lesson_link = link.input_value()
+        teacher.get_by_role("button", name="Start a class").click()
+        expect(teacher.get_by_test_id("class-join-url")).to_have_text(re.compile("^" + re.escape(f"{students}/join/")))
+        assert teacher.locator("#class-qr").evaluate("(img) => img.decode().then(() => img.naturalWidth)") > 0
+        join(device(390, 844), teacher.get_by_test_id("class-join-url").text_content())
+        expect(teacher.get_by_test_id("class-count")).to_have_text("1")
+        other = device()
+        other.goto(lesson_link)
+        expect(other.locator("#lesson-title")).to_have_text("2. Hold")
+    finally:
+        server.stop()
 
 
 # Every error code of the protocol (docs/api.md, "Live class") has a sentence in each language.

@@ -220,3 +220,33 @@ def test_every_control_is_a_44px_target_on_a_tablet(browser, live_server):
       .filter(([, width, height]) => width < 44 || height < 44)""")
     assert small == []
     context.close()
+
+
+CONTROL_VALUES = """() => Object.fromEntries([
+  ...[...document.querySelectorAll("select[id], input[id]:is([type=range], [type=number], [type=checkbox])")]
+    .map((e) => [e.id, e.type === "checkbox" ? e.checked : e.value]),
+  ...[...document.querySelectorAll("output[id]")].map((e) => [e.id, e.textContent]),
+])"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-TW"])
+def test_the_markup_stands_at_the_defaults_before_the_scripts_run(browser, live_server, locale):
+    """Every menu, slider and number field (and a slider's value beside it) is already at
+    the page's default in the HTML, so nothing jumps when the scripts apply the state."""
+    bare = browser.new_context(java_script_enabled=False, locale=locale)
+    before = bare.new_page()
+    before.goto(f"{live_server}/")
+    markup = before.evaluate(CONTROL_VALUES)  # evaluate runs even with the page's scripts off
+    bare.close()
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+    page.locator("#open-train").click()  # the training lab's fields, at their defaults
+    expect(page.locator("#train")).to_be_visible()
+    scripted = page.evaluate(CONTROL_VALUES)
+    context.close()
+    jumps = {key: (markup.get(key), value) for key, value in scripted.items()
+             if markup.get(key) != value and not key.startswith(("teacher-", "train-demo"))}
+    assert jumps == {}
+    assert markup["speed"] == "2" and markup["gate-forget"] == "1" and markup["rnn-loop-value"] == "0.9"

@@ -320,6 +320,54 @@ def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_serv
     context.close()
 
 
+TRAINING = "#train=first-symbol,5,lstm1997,0"
+
+
+def guess_drawn(page):
+    """Start a short run, so the curve also draws the no-memory line's label; then stop it."""
+    page.locator("#train-start").click()
+    expect(page.locator("#train-curve .guess-label")).to_be_visible(timeout=30000)
+    if page.locator("#train-stop").is_enabled():
+        page.locator("#train-stop").click()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_the_training_curve_is_12px_on_a_phone_and_24px_on_a_projector(browser, live_server, lang):
+    """The curve was a 1200-unit SVG scaled to the screen: 5.5 px labels on a phone."""
+    train = lambda w: w.startswith("train-curve ")  # noqa: E731
+    for size, options, extra, least in (((390, 844), {"has_touch": True, "is_mobile": True}, "", 12),
+                                        ((1280, 720), {}, "&mode=projector", 24)):
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, **options)
+        page = context.new_page()
+        page.goto(f"{live_server}/{TRAINING}{extra}&lang={lang}")
+        expect(page.locator("#train-curve .curve-axis")).to_be_visible()
+        guess_drawn(page)
+        tiny = smallest(page, train)
+        assert tiny["size"] >= least, tiny
+        # The no-memory label stays inside the plot, clear of the y axis's numbers.
+        boxes = page.evaluate("""() => {
+            const box = (node) => node.getBoundingClientRect();
+            const ticks = [...document.querySelectorAll('#train-curve .curve-tick:not(.curve-axis)')];
+            return { label: box(document.querySelector('#train-curve .guess-label')).toJSON(),
+                     svg: box(document.querySelector('#train-curve')).toJSON(),
+                     ticks: Math.max(...ticks.slice(0, 3).map((t) => box(t).right)) };
+        }""")
+        assert boxes["label"]["left"] > boxes["ticks"] and boxes["label"]["right"] <= boxes["svg"]["right"], boxes
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_on_a_tablet_the_timelines_words_are_12px(browser, live_server, lang):
+    page = browser.new_page(viewport={"width": 768, "height": 1024})
+    page.goto(f"{live_server}/#step=3&lang={lang}")
+    expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+    page.wait_for_timeout(100)
+    tiny = smallest(page, lambda w: w.startswith("timeline "))
+    assert tiny["size"] >= 12, tiny
+    page.close()
+
+
 # ---- 11. Chinese a native reader does not stumble on ---------------------------------------
 
 # Phrases a native reader flagged, in either script, and what replaced them.
@@ -494,6 +542,24 @@ def test_a_lessons_worksheet_prints_with_a_separate_answer_key(page, live_server
     assert key.evaluate("(el) => getComputedStyle(el).breakBefore") == "page"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2  # sheet, key
+
+
+def test_printing_with_the_tape_hidden_raises_no_error(page, live_server):
+    """In print the worksheet alone shows: the tape is hidden, its cells measure zero wide,
+    and drawing them must not recurse for ever; back on screen it draws its steps again."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server}/#lesson=write")
+    expect(page.locator("#lesson-title")).to_have_text("1. Write")
+    page.emulate_media(media="print")
+    expect(page.locator("#worksheet")).to_be_visible()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_timeout(300)  # the tape's ResizeObserver and its frame
+    page.emulate_media(media="screen")
+    expect(page.locator("#worksheet")).to_be_hidden()
+    page.get_by_role("button", name="Step forward").click()
+    expect(page.locator(".tape-cell.current")).to_be_visible()
+    assert errors == []
 
 
 # ---- beyond the fixes: the hold, seen -------------------------------------------------------

@@ -1,13 +1,14 @@
 """GET /api/qr: the SVG is well formed and draws exactly segno's modules for the text."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 import urllib.request
-from types import SimpleNamespace
 
 import pytest
 import segno
@@ -106,14 +107,33 @@ def test_loopback_forms_of_this_server_are_ours(client, text):
 
 def test_a_configured_public_url_and_allowed_host_are_ours():
     app = create_app(Settings(allowed_hosts=("lab.school.example", "testserver")))
-    # The public URL is the live-class setting (Settings.public_url); read with getattr.
-    app.state.settings = SimpleNamespace(allowed_hosts=("lab.school.example",),
-                                         public_url="https://class.school.example")
+    # The public URL is the live-class setting (Settings.public_url).
+    app.state.settings = Settings(allowed_hosts=("lab.school.example",), public_url="https://class.school.example")
     client = TestClient(app)
     for text, status in (("https://class.school.example/#lesson=hold", 200),
                          ("http://lab.school.example/#x", 200), ("http://lab.school.example:81/", 422),
                          ("https://other.school.example/", 422)):
         assert client.get("/api/qr", params={"text": text}).status_code == status, text
+
+
+def test_the_join_link_on_the_network_address_is_ours(server_thread):
+    """A teacher on 127.0.0.1, a server listening on 0.0.0.0: the join link (and the
+    classroom link) carry the network address students reach, and its QR code is made."""
+    from app.live import address
+
+    network = address.network_address()
+    app = create_app(Settings(listen_host="0.0.0.0", listen_port=8125))
+    server = server_thread(app)
+    request = urllib.request.Request(f"{server.url}/api/classes", data=b"{}",
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        join_url = json.load(reply)["join_url"]
+    assert join_url.startswith(f"http://{network}:8125/join/")
+    for text in (join_url, f"http://{network}:8125/#lesson=hold"):
+        with urllib.request.urlopen(f"{server.url}/api/qr?text={quote(text)}", timeout=10) as reply:
+            assert reply.status == 200 and reply.headers["content-type"] == "image/svg+xml"
+    client = TestClient(app)
+    assert fetch(client, f"http://{network}:8126/join/ABCDEF").status_code == 422  # another port
 
 
 def in_a_thread(monkeypatch):

@@ -64,11 +64,23 @@ def live_info(settings) -> dict:
     "/api/classes",
     status_code=201,
     response_model=ClassCreated,
-    responses={400: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+    responses={
+        400: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        429: {"model": ErrorResponse},
+        503: {"model": ErrorResponse, "description": "Several workers without Redis: a class would split."},
+    },
 )
 async def create_class(request: Request, body: NewClass | None = None):
     """Start a class: its join code, the teacher's secret and the join link."""
     settings, live = request.app.state.settings, request.app.state.live
+    info = live_info(settings)
+    if not info["shared"]:  # each worker would hold its own copy: students split between them
+        return error_response(
+            503,
+            [{"field": "request", "type": "classes_split", "message": info["warning"]}],
+            error="classes would split",
+        )
     state = body.state if body else ""
     if len(state.encode()) > settings.live_max_message:
         raise FieldError("state", f"has more than {settings.live_max_message} bytes")
@@ -86,7 +98,7 @@ async def create_class(request: Request, body: NewClass | None = None):
             error="too many classes",
         )
     code, secret = made
-    base = live_info(settings)["join_base"]
+    base = info["join_base"]
     return {
         "code": code,
         "teacher_secret": secret,

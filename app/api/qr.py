@@ -18,6 +18,7 @@ import segno
 from fastapi import APIRouter, Query, Request, Response
 
 from ..errors import FieldError
+from ..live import address
 from ..schemas import ErrorResponse
 
 
@@ -119,16 +120,19 @@ async def qr(
             max_length=MAX_TEXT,
             pattern="^[Hh][Tt][Tt][Pp][Ss]?://",
             description="An http(s) link to this server (its address, a loopback name, an "
-            "allowed host name or its public URL).",
+            "allowed host name, or the address students join at: its public URL, or its network "
+            "address when it listens on every interface).",
         ),
     ],
 ) -> Response:
     """The QR code of `text`, a link to this server (1 to 2000 characters), as an SVG image."""
     settings = request.app.state.settings
     allowed = server_origins(request.scope.get("server"), settings.allowed_hosts)
-    public = origin(getattr(settings, "public_url", None) or "")
-    if public:
-        allowed.add(public)
+    # The students' address (public URL, else the network address when listening on
+    # 0.0.0.0): the join link a teacher on 127.0.0.1 hands out points there.
+    students = origin(address.join_base(settings.public_url, settings.listen_host, settings.listen_port))
+    if students:
+        allowed.add(students)
     check_link(text, allowed)
     return Response(await _make(text), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 

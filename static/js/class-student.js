@@ -12,6 +12,7 @@ import { change, refresh, state, subscribe } from "./store.js";
 const $ = (id) => document.getElementById(id);
 const CLIENT_KEY = "lstm-lab.client";
 const WAIT_FOR_CLASS = 5 * 60 * 1000; // ms a student waits for a lost class to be resumed
+const TELL_AFTER = 4; // failed connection attempts in a row before the student is told what to check
 // The controls a follower may not use (downloads, language and help stay).
 const CONTROLS = ".layout input, .layout select, .layout button:not(.downloads button), "
   + ".topbar select:not(#language), #open-lessons, #open-train, #open-teacher";
@@ -34,7 +35,7 @@ export class StudentClass {
     this.form = new JoinForm({ onJoin: (code) => this.join(code) });
     this.code = null;
     this.socket = null;
-    this.status = "idle"; // idle | connecting | retrying | waiting | joined | ended | left
+    this.status = "idle"; // idle | connecting | retrying | unreachable | waiting | joined | ended | left
     this.lostAt = null; // when the class was found missing (waiting for it to be resumed)
     this.welcomed = false; // once welcomed, a lost class is waited for (it may be resumed)
     this.following = true;
@@ -131,7 +132,10 @@ export class StudentClass {
   }
 
   connection(status, detail) {
-    if (status === "retrying" && this.status !== "waiting") this.status = this.welcomed ? "retrying" : "connecting";
+    if (status === "retrying" && this.status !== "waiting") {
+      // Still nothing after a few tries (no live class on this server, a firewall): say what to check.
+      this.status = detail.attempt >= TELL_AFTER ? "unreachable" : this.welcomed ? "retrying" : "connecting";
+    }
     if (status === "closed") {
       if (detail.code === "ended") return this.end("ended");
       if (!this.welcomed) {
@@ -254,6 +258,7 @@ export class StudentClass {
     const words = {
       connecting: t("class.status_connecting", { code }),
       retrying: t("class.status_reconnecting", { code }),
+      unreachable: t("class.status_unreachable", { code }),
       waiting: t("class.status_waiting", { code }),
       joined: this.following ? t("class.status_following", { code }) : t("class.status_exploring", { code }),
       ended: t("class.status_ended"),
@@ -261,7 +266,7 @@ export class StudentClass {
     }[this.status];
     if (status.textContent !== words) status.textContent = words;
     status.dataset.following = String(this.inClass && this.following);
-    const joined = ["joined", "retrying", "waiting"].includes(this.status);
+    const joined = ["joined", "retrying", "waiting"].includes(this.status) || (this.status === "unreachable" && this.welcomed);
     $("class-explore").hidden = !(joined && this.following && !this.locked);
     $("class-back").hidden = !(joined && !this.following);
     $("class-leave").hidden = !this.inClass;

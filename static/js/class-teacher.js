@@ -14,6 +14,7 @@ import { freshRun, state, subscribe } from "./store.js";
 const $ = (id) => document.getElementById(id);
 const KEY = "lstm-lab.class";
 const STATE_EVERY = 50; // ms: at most 20 state messages a second, the latest wins
+const CONFIRM_FOR = 5000; // ms "End the class" waits for its confirming second press
 
 function stored() {
   try {
@@ -46,6 +47,7 @@ export class TeacherClass {
     this.sentAt = 0;
     this.stateTimer = null;
     this.canStart = true; // false when the server says a class would not work
+    this.endTimer = null; // set while "End the class" waits for its second press
     this.runs = new ClassRuns({ saved: () => this.saved });
     $("open-teacher").addEventListener("click", () => { this.checkServer(); this.runs.refresh(); });
     $("class-start").addEventListener("click", () => this.start());
@@ -101,9 +103,13 @@ export class TeacherClass {
       this.begin({ code: made.code, secret: made.teacher_secret, joinUrl: made.join_url });
       $("class-qr-full").focus();
     } catch (error) {
-      const code = error.answer?.fields?.[0]?.type;
-      status.textContent = code === "too_many_classes"
-        ? errorText(code) : t("class.start_failed", { message: error.message });
+      const code = error.answer?.detail?.[0]?.type;
+      if (code === "classes_split") { // several workers without Redis: no class can start here
+        this.canStart = false;
+        this.render();
+      }
+      status.textContent = code === "too_many_classes" ? errorText(code)
+        : code === "classes_split" ? t("class.shared_false") : t("class.start_failed", { message: error.message });
     }
   }
 
@@ -120,6 +126,7 @@ export class TeacherClass {
     const src = `/api/qr?text=${encodeURIComponent(saved.joinUrl)}`;
     for (const id of ["class-qr", "class-qr-large"]) $(id).src = src;
     this.render();
+    this.runs.refresh(); // a new class: "no student has started a run", not an empty space
   }
 
   receive(message) {
@@ -151,6 +158,7 @@ export class TeacherClass {
         break;
       case "ended":
         this.finish();
+        this.say(t("class.teacher_ended"), { inBar: false });
         break;
       case "error":
         this.say(errorText(message.code));
@@ -234,12 +242,32 @@ export class TeacherClass {
     this.send({ type: "reveal", question: question.id, right });
   }
 
+  /** Ending sends every student away: the first press asks for a second within
+   *  CONFIRM_FOR (the button says so, and the status line reads it out). */
   end() {
+    if (!this.endTimer) {
+      $("class-end").textContent = t("class.end_confirm");
+      $("class-end").classList.add("confirming");
+      this.say(t("class.end_confirm_note"), { inBar: false });
+      this.endTimer = setTimeout(() => this.disarmEnd(), CONFIRM_FOR);
+      return;
+    }
+    this.disarmEnd();
     this.send({ type: "end" });
+  }
+
+  disarmEnd() {
+    if (!this.endTimer) return;
+    clearTimeout(this.endTimer);
+    this.endTimer = null;
+    $("class-end").textContent = t("class.end");
+    $("class-end").classList.remove("confirming");
+    if ($("class-teacher-status").textContent === t("class.end_confirm_note")) this.say("", { inBar: false });
   }
 
   /** The class is over: forget it, and the page is an ordinary page again. */
   finish() {
+    this.disarmEnd();
     this.socket?.stop();
     this.socket = null;
     this.saved = null;

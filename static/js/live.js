@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 const PING_EVERY = 20000; // ms
 const SILENT_LIMIT = 45000; // ms without any message: the connection is dead
 const PROBE_LIMIT = 5000; // ms for a pong after the device comes back
+const OPEN_LIMIT = 8000; // ms a connection may take to open (a firewall that drops packets)
 const DELAYS = [500, 1000, 2000, 4000, 8000, 10000]; // ms before each retry, then the last
 // Close codes after which coming back cannot help (the error message said why).
 export const FINAL_CLOSES = { 4400: "bad_field", 4403: "bad_secret", 4404: "unknown_class",
@@ -19,12 +20,27 @@ export function errorText(code) {
   return text === key ? t("class.error.bad_field") : text;
 }
 
+/** The base of links students can open (the join links' origin: the public URL, or the
+ *  network address when the server listens on every interface), e.g.
+ *  "http://192.168.1.20:8000"; null when the server only knows a loopback address or
+ *  cannot say (then the page's own address is the best there is). */
+export async function studentsBase() {
+  try {
+    const response = await fetch("/api/live");
+    const info = response.ok ? await response.json() : null;
+    return info?.reachable ? info.join_base.replace(/\/+$/, "") : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ClassSocket {
   /**
    * hello(): the hello message for the next connection. onMessage(message) for every
-   * message. onStatus(status, detail): "connecting", "open", "retrying" ({attempt}) or
-   * "closed" ({code}: a FINAL_CLOSES value). retryAfter(code) may return true to keep
-   * trying after a final close code (a student waiting for its class to be resumed).
+   * message. onStatus(status, detail): "connecting", "retrying" ({attempt}: failed tries
+   * since the last welcome) or "closed" ({code}: a FINAL_CLOSES value). retryAfter(code)
+   * may return true to keep trying after a final close code (a student waiting for its
+   * class to be resumed). A connection that has not opened after OPEN_LIMIT is dropped.
    */
   constructor(code, { hello, onMessage, onStatus, retryAfter = () => false }) {
     Object.assign(this, { code, hello, onMessage, onStatus, retryAfter });
@@ -33,6 +49,7 @@ export class ClassSocket {
     this.retryTimer = null;
     this.pingTimer = null;
     this.probeTimer = null;
+    this.openTimer = null;
     this.heardAt = 0;
     this.stopped = false;
     this.wake = () => this.retryNow();
@@ -53,7 +70,10 @@ export class ClassSocket {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = (this.ws = new WebSocket(`${scheme}://${location.host}/ws/class/${encodeURIComponent(this.code)}`));
     this.onStatus(this.attempt ? "retrying" : "connecting", { attempt: this.attempt });
+    clearTimeout(this.openTimer); // a handshake nobody answers would wait minutes: give up on it
+    this.openTimer = setTimeout(() => ws === this.ws && ws.readyState === WebSocket.CONNECTING && this.drop(), OPEN_LIMIT);
     ws.addEventListener("open", () => {
+      clearTimeout(this.openTimer);
       this.heardAt = Date.now();
       ws.send(JSON.stringify(this.hello()));
       clearInterval(this.pingTimer);
@@ -76,6 +96,7 @@ export class ClassSocket {
   closed(ws, code) {
     if (ws !== this.ws) return;
     clearInterval(this.pingTimer);
+    clearTimeout(this.openTimer);
     this.ws = null;
     if (this.stopped) return;
     if (code in FINAL_CLOSES && !this.retryAfter(code)) {
@@ -128,6 +149,7 @@ export class ClassSocket {
     window.removeEventListener("online", this.wake);
     window.removeEventListener("offline", this.lost);
     clearTimeout(this.probeTimer);
+    clearTimeout(this.openTimer);
     document.removeEventListener("visibilitychange", this.wake);
     const ws = this.ws;
     this.ws = null;

@@ -187,7 +187,10 @@ export class TapeView {
       last = Math.min(n, Math.ceil((this.scrollX + this.viewWidth) / col) + MARGIN);
     }
     this.window(first, last);
-    if (!this.column && this.cells.size >= 2) return this.draw(); // now measurable: place the view
+    if (!this.column && this.cells.size >= 2) {
+      this.measure(); // hidden (print, a closed panel): 0, drawn again when the strip shows
+      if (this.column) return this.draw(); // now measurable: place the view
+    }
     this.row.style.paddingLeft = this.column ? `${(first - 1) * col}px` : "";
     this.row.style.paddingRight = this.column ? `${(n - last) * col}px` : "";
     if (this.scrollPending) {

@@ -1,6 +1,7 @@
 // The teacher panel: a classroom link for a lesson, with chosen controls hidden, as
 // text to copy and as a QR code made by our own server.
 import { language, t } from "./i18n.js";
+import { studentsBase } from "./live.js";
 import { showFullScreenQR } from "./qrview.js";
 import { serialize } from "./state.js";
 
@@ -11,6 +12,7 @@ const $ = (id) => document.getElementById(id);
 export class TeacherDialog {
   constructor(dialog, { getState, getLessons }) {
     this.dialog = dialog;
+    this.base = null; // where students reach this server (null: this page's own address)
     this.getState = getState;
     this.getLessons = getLessons;
     for (const input of dialog.querySelectorAll("input, select")) {
@@ -41,6 +43,16 @@ export class TeacherDialog {
     $("teacher-status").textContent = "";
     this.refresh();
     this.dialog.showModal();
+    // A teacher on 127.0.0.1 hands out links to the address students reach.
+    studentsBase().then((base) => {
+      this.base = base;
+      if (this.dialog.open) this.refresh();
+    });
+  }
+
+  /** The page's address for students: '.../' without the '#'. */
+  get pageUrl() {
+    return this.base ? `${this.base}/` : `${location.origin}${location.pathname}`;
   }
 
   /** With a lesson: the lesson and the display choices only (its setup loads on open).
@@ -58,7 +70,7 @@ export class TeacherDialog {
     } else {
       hash = serialize({ ...this.getState(), lang: language(), hide, projector });
     }
-    return `${location.origin}${location.pathname}#${hash}`;
+    return `${this.pageUrl}#${hash}`;
   }
 
   refresh() {
@@ -89,7 +101,7 @@ export class TeacherDialog {
         const response = await fetch("/api/links", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ state: link.slice(link.indexOf("#") + 1) }) });
         if (!response.ok) throw new Error(String(response.status));
-        text = `${location.origin}${(await response.json()).path}`;
+        text = `${this.base ?? location.origin}${(await response.json()).path}`;
         $("teacher-status").textContent = t("teacher.qr_short", { link: text });
       } catch {
         $("teacher-qr").hidden = $("teacher-qr-full").hidden = true;

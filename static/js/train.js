@@ -5,11 +5,19 @@
 import { TimelineChart } from "./chart.js";
 import { CellDiagram } from "./diagram.js";
 import { fmt, pct } from "./format.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { el, clear } from "./svg.js";
 
 const $ = (id) => document.getElementById(id);
-const CURVE = { left: 60, right: 1190, top: 14, bottom: 176 };
+
+/** The curve's plot box for an SVG `width` CSS px wide whose text is `font` px: one SVG
+ *  unit is one CSS px (the viewBox follows the width), so the labels are `font` px on
+ *  every screen, and the margins grow with them. */
+export function curveLayout(width, font) {
+  const height = Math.round(font * 11);
+  return { width, height, left: Math.round(font * 2.2 + 8), right: width - 4, top: Math.round(font * 0.8),
+    bottom: height - Math.round(font * 1.8) };
+}
 
 export class TrainPanel {
   /** change(mutate) edits the page state, as every control does; classCode() is the live
@@ -42,7 +50,11 @@ export class TrainPanel {
     $("train-stop").addEventListener("click", () => this.stop());
     $("train-demo-step").addEventListener("input", (e) => this.showDemoStep(Number(e.target.value)));
     $("train-demo-play").addEventListener("click", () => this.toggleDemo());
-    this.drawCurve(); // the empty axes, until a run reports
+    this.curveWidth = 0;
+    // The viewBox follows the curve's width (a phone, a window resized, the panel shown).
+    new ResizeObserver(() => {
+      if ($("train-curve").clientWidth !== this.curveWidth) this.drawCurve();
+    }).observe($("train-curve"));
   }
 
   /** Put the state's settings on the form; show or hide the panel. */
@@ -53,6 +65,7 @@ export class TrainPanel {
     $("open-train").setAttribute("aria-expanded", String(open));
     if (!open) return;
     this.settings = state.train;
+    if (this.curveLanguage !== language()) this.drawCurve(); // its words in the page's language
     for (const [key, id] of [["task", "train-task"], ["lag", "train-lag"], ["model", "train-model"], ["seed", "train-seed"]]) {
       if (document.activeElement !== $(id)) $(id).value = String(state.train[key]);
     }
@@ -143,16 +156,25 @@ export class TrainPanel {
   drawCurve() {
     const svg = $("train-curve");
     clear(svg);
-    const { left, right, top, bottom } = CURVE;
+    this.curveWidth = svg.clientWidth;
+    this.curveLanguage = language();
+    if (!this.curveWidth) return; // hidden: drawn when it shows (the ResizeObserver)
+    const font = parseFloat(getComputedStyle(svg).fontSize);
+    const layout = (this.layout = curveLayout(this.curveWidth, font));
+    const { left, right, top, bottom } = layout;
+    svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
     const points = this.progress;
     const span = this.curveSpan(); // the sequences seen so far, not the budget the run may never use
     const x = (n) => left + (n / span) * (right - left);
     const y = (v) => bottom - Math.min(Math.max(v, 0), 1) * (bottom - top);
     el("path", { class: "axis", d: `M${left} ${top}V${bottom}H${right}` }, svg);
-    for (const v of [0, 0.5, 1]) el("text", { class: "curve-tick", x: left - 8, y: y(v) + 6, "text-anchor": "end", text: v }, svg);
-    el("text", { class: "curve-tick", x: left, y: bottom + 22, "text-anchor": "middle", text: 0 }, svg);
-    el("text", { class: "curve-tick", x: right, y: bottom + 22, "text-anchor": "end", text: span }, svg);
-    el("text", { class: "curve-tick curve-axis", x: (left + right) / 2, y: bottom + 22, "text-anchor": "middle",
+    const below = bottom + font * 1.3; // the x axis's labels
+    for (const v of [0, 0.5, 1]) {
+      el("text", { class: "curve-tick", x: left - font * 0.4, y: y(v) + font * 0.35, "text-anchor": "end", text: v }, svg);
+    }
+    el("text", { class: "curve-tick", x: left, y: below, "text-anchor": "start", text: 0 }, svg);
+    el("text", { class: "curve-tick", x: right, y: below, "text-anchor": "end", text: span }, svg);
+    el("text", { class: "curve-tick curve-axis", x: (left + right) / 2, y: below, "text-anchor": "middle",
       text: t("train.axis_sequences") }, svg);
     this.drawGuess(svg, y);
     if (!points.length) return;
@@ -174,11 +196,18 @@ export class TrainPanel {
   /** A network with no memory at all: a dotted line at the share right it can reach. */
   drawGuess(svg, y) {
     if (!this.guess) return;
-    const { left, right } = CURVE;
+    const { left, right } = this.layout;
     const level = y(this.guess.solved_fraction);
     el("path", { class: "guess-line", d: `M${left} ${level}H${right}` }, svg);
     const text = t("train.guess", { percent: pct(this.guess.solved_fraction), loss: fmt(this.guess.loss) });
-    el("text", { class: "curve-tick guess-label", x: right - 8, y: level - 8, "text-anchor": "end", text }, svg);
+    const label = el("text", { class: "curve-tick guess-label", x: right - 8, y: level - 8, "text-anchor": "end", text }, svg);
+    const cut = text.search(/[:：]/) + 1; // too wide for the plot (a phone): two lines, split after the colon
+    if (cut > 0 && label.getComputedTextLength() > right - left - 16) {
+      const font = parseFloat(getComputedStyle(svg).fontSize);
+      label.textContent = "";
+      el("tspan", { x: right - 8, dy: -1.2 * font, text: text.slice(0, cut).trim() }, label);
+      el("tspan", { x: right - 8, dy: 1.2 * font, text: text.slice(cut).trim() }, label);
+    }
   }
 
   // ---- the learned cell on a test sequence ----------------------------------------------
