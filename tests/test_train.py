@@ -131,6 +131,20 @@ def test_cli_json_prints_one_object(capsys):
     assert result["sequences"] == result["sequences_to_solve"] + 10_000
 
 
+def test_cli_json_reports_the_adding_criterion_y0_and_forget_bias(capsys):
+    base = ["train", "--task", "adding", "--lag", "10", "--budget", "32", "--json", "--model", "forget"]
+    assert cli_main(base) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["window"], result["tolerance"], result["mean_squared_limit"]) == (2_000, 0.04, 0.01)
+    assert result["learn_h0"] is True and result["forget_bias"] == 5.0  # the adding defaults
+    assert cli_main([*base, "--no-learn-h0", "--forget-bias", "3"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["learn_h0"] is False and result["forget_bias"] == 3.0
+    assert cli_main(["train", "--lag", "3", "--budget", "8", "--json", "--learn-h0"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["task"] == "first-symbol" and result["learn_h0"] is True and result["forget_bias"] is None
+
+
 @pytest.mark.parametrize("args,flag", [
     (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "transformer"], "--model"),
     (["--task", "reber"], "--task"), (["--budget", "-5"], "--budget"),
