@@ -86,7 +86,7 @@ TRAIN_BATCH_ONLINE, TRAIN_BATCH_RECURRENT = 1, 16
 TRAIN_LR_DEFAULT = {"adam": {"first-symbol": 0.05, "adding": 0.03}, "sgd": {"first-symbol": 1.0, "adding": 0.5}}
 TRAIN_GATE_BIAS = {"clear": -9.0, "recurrent": -1.0}  # input and output gates' first bias
 # The forget gate's first bias. Exp. 2a's one cell: 2 (open, the usual 1 to 2). Adding: 5;
-# at 2 the stored sum faded over the lag of 100 (sigmoid(2)^100 = 1e-6; sigmoid(5)^100 = 0.51).
+# at 2 the stored sum faded over the lag of 100 (sigmoid(2)^100 = 3e-6; sigmoid(5)^100 = 0.51).
 TRAIN_FORGET_BIAS = {"first-symbol": 2.0, "adding": 5.0}
 # Whether the outputs y_0 every sequence starts from are learned (a modern choice the paper
 # did not make: its y_0 is 0). Adding: on; a mark on the very first pair, whose value counts
