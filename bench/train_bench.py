@@ -11,13 +11,16 @@
 
     .venv/bin/python bench/train_bench.py [--seeds 10] [--adding-seeds 5] [--lags 10,100,1000]
         [--models lstm1997,forget,gru,rnn] [--seconds 300] [--slow-seeds 2] [--no-adding]
-        [--speed-only] [--no-speed]
+        [--speed-only] [--no-speed] [--set learn_h0=false --set forget_bias=2 ...]
 
 Recurrent networks (rnn, gru) step every sequence in Python; at lag 1,000 each of their runs
-gets the lab's 5-minute wall budget (--seconds) and only --slow-seeds seeds.
+gets the lab's 5-minute wall budget (--seconds) and only --slow-seeds seeds. --set KEY=VALUE
+overrides a TrainConfig field of every run (VALUE read as JSON: false, 2, 0.01), for the
+docs' "what each choice does" tables.
 """
 
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -39,6 +42,8 @@ from app.train.network import Network  # noqa: E402
 from app.train.tasks import FirstSymbol, make_task  # noqa: E402
 from app.train.trainer import TrainConfig, _clip, _optimiser, train  # noqa: E402
 
+OVERRIDES: dict = {}  # --set: TrainConfig fields for every run
+
 PAPER = {("first-symbol", 100): "5,040 (LSTM, 100 %)", ("adding", 100): "74,000 (LSTM)"}
 RECURRENT = ("rnn", "gru")
 
@@ -59,6 +64,15 @@ def machine() -> str:
             f"{np.__version__}, load average {load:.1f} at the start")
 
 
+def commit() -> str:
+    """The checked-out commit (with + if the work tree differs), or "unknown"."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parents[1]).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def tells_the_story(net: Network, lag: int, seed: int) -> bool:
     """The learned cell opens its input gate on the first symbol, keeps it shut across the
     lag and opens its output gate for the last step (as tests/test_train.py pins)."""
@@ -74,7 +88,7 @@ def row(task: str, lag: int, model: str, seeds: int, seconds: float | None,
     results, stories = [], 0
     for seed in range(seeds):
         config = TrainConfig(task=task, lag=lag, model=model, seed=seed, max_seconds=seconds,
-                             budget=budget)
+                             budget=budget, **OVERRIDES)
         result, net = train(config)
         results.append(result)
         story = ""
@@ -117,7 +131,10 @@ def describe(r: dict) -> str:
     c = r["config"]
     return (f"{c.model}: {c.cells} cell(s), squash {c.squash}, "
             f"{'recurrent' if c.recurrent else 'no recurrent connections'}, batch {c.batch}, "
-            f"{c.optimizer} {c.lr}, window {c.window:,} within {c.tolerance}"
+            f"{c.optimizer} {c.lr}, "
+            + ("learned y_0, " if c.learn_h0 else "y_0 = 0, ")
+            + ("" if c.forget_bias is None else f"forget bias {c.forget_bias:g}, ")
+            + f"window {c.window:,} within {c.tolerance}"
             + (f" and mean squared error below {c.mean_squared_limit}"
                if c.mean_squared_limit else ""))
 
@@ -230,10 +247,20 @@ def main() -> int:
     parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--speed-sequences", type=int, default=2000)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a TrainConfig field of every run (VALUE as JSON)")
     args = parser.parse_args()
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            OVERRIDES[key] = json.loads(value)
+        except json.JSONDecodeError:
+            OVERRIDES[key] = value
+        TrainConfig(**{key: OVERRIDES[key]})  # an unknown field fails here, before any run
     lags = [int(v) for v in args.lags.split(",") if v]
     models = [m for m in args.models.split(",") if m]
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine()}\n", flush=True)
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {machine()}, commit {commit()}"
+          + (f", overrides {OVERRIDES}" if OVERRIDES else "") + "\n", flush=True)
     rows = []
     if not args.speed_only:
         for lag in lags if not args.no_first_symbol else []:

@@ -8,7 +8,7 @@ import pytest
 
 from app.model import Weights, run
 from app.model.adam import Adam
-from app.model.backprop import backward, backward_with_inputs
+from app.model.backprop import backward, backward_to_start, backward_with_inputs
 from tests.gradcheck import central_difference
 
 T, B, I, H = 5, 3, 2, 2
@@ -143,3 +143,30 @@ def test_gru_gradients_match_central_differences(squash):
     for index in np.ndindex(x.shape):
         numeric = central_difference(x, index, value_of)
         assert abs(numeric - d_x[index]) / (abs(numeric) + abs(d_x[index])) < 1e-6
+
+
+@pytest.mark.parametrize("squash", ["identity", "tanh", "paper"])
+@pytest.mark.parametrize("variant,self_loop", [
+    ("lstm1997", 1.0), ("forget", 1.0), ("peephole", 0.9), ("rnn", 0.5), ("gru", 1.0)])
+def test_start_output_gradients_match_central_differences(variant, self_loop, squash):
+    """d loss / d y_0, the outputs the run starts from (the training lab can learn them):
+    through w_h for the cells, also through the self-loop for rnn and the carry for gru."""
+    weights, x, d_output, c0, h0 = random_setup(seed=60 + len(variant) + len(squash))
+    options = {"variant": variant, "squash": squash, "self_loop": self_loop}
+    _, trace = loss(weights, x, d_output, c0, h0, **options)
+    grads, d_x, d_h0 = backward_to_start(trace, weights, d_output)
+    assert d_h0.shape == h0.shape
+    same, same_x = backward_with_inputs(trace, weights, d_output)  # the same weights' gradients
+    assert np.array_equal(same.w_h, grads.w_h) and np.array_equal(same_x, d_x)
+    for index in np.ndindex(h0.shape):
+        numeric = central_difference(h0, index, lambda: loss(weights, x, d_output, c0, h0, **options)[0])
+        assert numeric != 0.0
+        assert abs(numeric - d_h0[index]) / (abs(numeric) + abs(d_h0[index])) < 1e-6, (index, numeric, d_h0[index])
+
+
+def test_start_outputs_get_no_gradient_without_recurrent_weights():
+    """With w_h = 0 a cell's gates never see y_0: its error must be exactly zero."""
+    weights, x, d_output, c0, h0 = random_setup(seed=5)
+    weights.w_h[...] = 0.0
+    trace = run(x, weights, variant="lstm1997", squash="tanh", c0=c0, h0=h0)
+    assert not backward_to_start(trace, weights, d_output)[2].any()

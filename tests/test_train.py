@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from app.cli import main as cli_main
+from app.model.cell import ROW
 from app.train.demo import demo
 from app.train.tasks import Adding, FirstSymbol
 from app.train.criterion import Criterion, Judge
@@ -130,6 +131,20 @@ def test_cli_json_prints_one_object(capsys):
     assert result["sequences"] == result["sequences_to_solve"] + 10_000
 
 
+def test_cli_json_reports_the_adding_criterion_y0_and_forget_bias(capsys):
+    base = ["train", "--task", "adding", "--lag", "10", "--budget", "32", "--json", "--model", "forget"]
+    assert cli_main(base) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["window"], result["tolerance"], result["mean_squared_limit"]) == (2_000, 0.04, 0.01)
+    assert result["learn_h0"] is True and result["forget_bias"] == 5.0  # the adding defaults
+    assert cli_main([*base, "--no-learn-h0", "--forget-bias", "3"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["learn_h0"] is False and result["forget_bias"] == 3.0
+    assert cli_main(["train", "--lag", "3", "--budget", "8", "--json", "--learn-h0"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["task"] == "first-symbol" and result["learn_h0"] is True and result["forget_bias"] is None
+
+
 @pytest.mark.parametrize("args,flag", [
     (["--lag", "0"], "--lag"), (["--lag", "1001"], "--lag"), (["--model", "transformer"], "--model"),
     (["--task", "reber"], "--task"), (["--budget", "-5"], "--budget"),
@@ -159,6 +174,61 @@ def test_network_gradients_match_central_differences(task, model):
         for index in np.ndindex(param.shape):
             numeric = central_difference(param, index, lambda: cross_entropy(net.forward(batch)[1], batch.target))
             assert abs(numeric - grad[index]) <= 1e-6 * max(abs(numeric) + abs(grad[index]), 1e-3)
+
+
+@pytest.mark.parametrize("model", ["lstm1997", "forget", "peephole", "rnn", "gru"])
+def test_learned_start_outputs_get_the_gradient_of_central_differences(model):
+    """--learn-h0: y_0 (H,) is a parameter shared by every sequence of the batch; its
+    gradient (and every other weight's, with it in the network) against central
+    differences of the cross-entropy."""
+    from app.train.network import Network, cross_entropy
+
+    task = Adding(6)
+    rng = np.random.default_rng(8)
+    net = Network.create(rng, model, "tanh", task.inputs, 3, task.outputs, init=0.7, learn_h0=True)
+    assert net.h0 is not None and net.params[-1] is net.h0 and not net.h0.any()  # starts at 0
+    net.h0[...] = rng.uniform(-0.5, 0.5, 3)
+    batch = task.batch(rng, 4)
+    trace, out = net.forward(batch)
+    np.testing.assert_array_equal(trace.h0, np.tile(net.h0, (4, 1)))  # every sequence starts there
+    grads = net.gradients(trace, out, batch.target, batch)
+    assert len(grads) == len(net.params) and grads[-1].shape == (3,)
+    assert np.all(np.abs(grads[-1]) > 1e-8)  # y_0 reaches the read-out
+    for param, grad in zip(net.params, grads):
+        for index in np.ndindex(param.shape):
+            numeric = central_difference(param, index, lambda: cross_entropy(net.forward(batch)[1], batch.target))
+            assert abs(numeric - grad[index]) <= 1e-6 * max(abs(numeric) + abs(grad[index]), 1e-3)
+
+
+def test_y0_is_learned_for_adding_only_by_default():
+    """Exp. 2a keeps the paper's fixed y_0 = 0 (and its gate story); adding learns it."""
+    first = TrainConfig(task="first-symbol").resolved()
+    adding = TrainConfig(task="adding").resolved()
+    assert first.learn_h0 is False and adding.learn_h0 is True
+    assert (first.forget_bias, adding.forget_bias) == (2.0, 5.0)
+    assert TrainConfig(task="adding", learn_h0=False).resolved().learn_h0 is False
+    result, net = train(TrainConfig(task="adding", lag=10, budget=32))
+    assert result.learn_h0 is True and net.h0 is not None and net.h0.any()  # it moved
+    assert result.forget_bias is None  # the 1997 cell has no forget gate
+    result, net = train(TrainConfig(task="first-symbol", lag=5, budget=4))
+    assert result.learn_h0 is False and net.h0 is None
+    result, net = train(TrainConfig(task="adding", lag=10, model="forget", budget=16))
+    assert result.forget_bias == 5.0  # one Adam step of 0.03 moves the bias by about that much:
+    np.testing.assert_allclose(net.weights.b[ROW["forget"]], 5.0, atol=0.05)
+
+
+def test_adding_is_solved_at_a_short_length_and_needs_the_learned_y0():
+    """The adding problem under the paper's criterion at T = 20 (about 2 s): solved with
+    the defaults (learned y_0); with the paper's fixed y_0 = 0 not within the same budget,
+    held back by sequences whose first pair is marked (about one in five at T = 20)."""
+    result, _ = train(TrainConfig(task="adding", lag=20, seed=0, budget=24_000))
+    assert result.solved and result.learn_h0 is True
+    assert (result.window, result.tolerance, result.mean_squared_limit) == (2_000, 0.04, 0.01)
+    assert result.sequences_to_solve is not None
+    assert result.sequences_to_solve + result.window <= result.sequences < result.sequences_to_solve + result.window + 16
+    assert result.test_accuracy > 0.9
+    fixed, _ = train(TrainConfig(task="adding", lag=20, seed=0, budget=24_000, learn_h0=False))
+    assert not fixed.solved and fixed.sequences == 24_000
 
 
 def test_cli_compare_prints_a_paper_shaped_table(capsys):

@@ -35,19 +35,31 @@ def backward_with_inputs(
     d_output: Array,
 ) -> tuple[Weights, Array]:
     """As `backward`, and also d loss / d x (T, B, I), the error reaching the inputs."""
+    grads, d_x, _ = backward_to_start(trace, weights, d_output)
+    return grads, d_x
+
+
+def backward_to_start(
+    trace: Trace,
+    weights: Weights,
+    d_output: Array,
+) -> tuple[Weights, Array, Array]:
+    """As `backward_with_inputs`, and also d loss / d h0 (B, H), the error reaching the
+    outputs y_0 the run started from (through w_h, and for gru its carry path and for rnn
+    its self-loop too). The starting state c0 gets none here."""
     if trace.scheduled:
         raise ValueError("backward needs computed gates; this trace followed a schedule")
     d_rec = None  # d loss / d (W_h y_{t-1}) per row, where it differs from d net (gru)
     with np.errstate(over="ignore", invalid="ignore"):
         if trace.variant == "rnn":
-            d_net = _rnn_net_grads(trace, weights, d_output)
+            d_net, d_h0 = _rnn_net_grads(trace, weights, d_output)
         elif trace.variant == "gru":
-            d_net, d_rec = _gru_net_grads(trace, weights, d_output)
+            d_net, d_rec, d_h0 = _gru_net_grads(trace, weights, d_output)
         else:
-            d_net = _cell_net_grads(trace, weights, d_output)
+            d_net, d_h0 = _cell_net_grads(trace, weights, d_output)
     T, B, _, H = d_net.shape
     d_x = (d_net.reshape(T * B, 4 * H) @ weights.w_x.reshape(4 * H, -1)).reshape(T, B, -1)
-    return _weight_grads(trace, d_net, d_rec), d_x
+    return _weight_grads(trace, d_net, d_rec), d_x, d_h0
 
 
 def _previous(values: Array, first: Array) -> Array:
@@ -55,8 +67,8 @@ def _previous(values: Array, first: Array) -> Array:
     return np.concatenate([first[None], values[:-1]])
 
 
-def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
-    """d loss / d net (T, B, 4, H) for the gated variants."""
+def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Array, Array]:
+    """d loss / d net (T, B, 4, H) for the gated variants, and d loss / d y_0 (B, H)."""
     squash = SQUASHES[trace.squash]
     T, B, H = trace.cell.shape
     i, o, z, c, loop = trace.input_gate, trace.output_gate, trace.cell_input, trace.cell, trace.loop
@@ -94,11 +106,11 @@ def _cell_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
         if peephole:
             d_c_next += dn[:, I_] * w_ci + dn[:, F_] * w_cf  # i and f saw c_{t-1}
         d_y_next = dn.reshape(B, 4 * H) @ w_h_back
-    return d_net
+    return d_net, d_y_next
 
 
-def _rnn_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
-    """d loss / d net (T, B, 4, H) for rnn; only the cell_input row is non-zero."""
+def _rnn_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Array, Array]:
+    """d loss / d net (T, B, 4, H) for rnn, only the cell_input row non-zero; d loss / d h_0."""
     squash = SQUASHES[trace.squash]
     T, B, H = trace.output.shape
     act_slope = squash.h_prime(trace.net[:, :, G_])
@@ -109,12 +121,12 @@ def _rnn_net_grads(trace: Trace, weights: Weights, d_output: Array) -> Array:
         dn = (d_output[t] + d_h_next) * act_slope[t]
         d_net[t, :, G_] = dn
         d_h_next = trace.self_loop * dn + dn @ w_back
-    return d_net
+    return d_net, d_h_next
 
 
-def _gru_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Array, Array]:
-    """d loss / d net (T, B, 4, H) for gru (rows r, z, n), and d loss / d (W_h h_{t-1} +
-    b_h) per row: as d net for r and z, r * d net_n for n (the reset scales it)."""
+def _gru_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Array, Array, Array]:
+    """d loss / d net (T, B, 4, H) for gru (rows r, z, n), d loss / d (W_h h_{t-1} + b_h)
+    per row (as d net for r and z, r * d net_n for n: the reset scales it), d loss / d h_0."""
     squash = SQUASHES[trace.squash]
     T, B, H = trace.output.shape
     z, r, candidate = trace.update_gate, trace.reset_gate, trace.cell_input
@@ -134,7 +146,7 @@ def _gru_net_grads(trace: Trace, weights: Weights, d_output: Array) -> tuple[Arr
         dn[:, R_] = dn[:, N_] * rec_n[t] * r[t] * (1.0 - r[t])
         dr[:, R_], dr[:, Z_], dr[:, N_] = dn[:, R_], dn[:, Z_], dn[:, N_] * r[t]
         d_h_next = d_h * (1.0 - z[t]) + dr.reshape(B, 4 * H) @ w_h_back
-    return d_net, d_rec
+    return d_net, d_rec, d_h_next
 
 
 def _weight_grads(trace: Trace, d_net: Array, d_rec: Array | None = None) -> Weights:

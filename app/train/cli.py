@@ -98,6 +98,19 @@ def train_parser() -> argparse.ArgumentParser:
         f"{cfg.TRAIN_GATE_BIAS['recurrent']})",
     )
     parser.add_argument(
+        "--forget-bias",
+        type=float,
+        help="first bias of the forget gate (forget and peephole; default "
+        f"{cfg.TRAIN_FORGET_BIAS['first-symbol']} for first-symbol, {cfg.TRAIN_FORGET_BIAS['adding']} for adding)",
+    )
+    parser.add_argument(
+        "--learn-h0",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="learn the outputs y_0 every sequence starts from (the paper: fixed at 0); "
+        "default: on for adding, off for first-symbol",
+    )
+    parser.add_argument(
         "--init",
         type=float,
         help="weights start uniform in [-init, init] (default 1.0 for rnn and gru, 0.2 for the cells)",
@@ -149,6 +162,8 @@ def main(argv: list[str]) -> int:
         recurrent=args.recurrent,
         optimizer=args.optimizer,
         gate_bias=args.gate_bias,
+        forget_bias=args.forget_bias,
+        learn_h0=args.learn_h0,
         init=args.init,
         max_seconds=args.seconds,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import Trace, Weights, run
-from ..model.backprop import backward_with_inputs
+from ..model.backprop import backward_to_start
 from ..model.cell import ROW, gates_of
 from ..model.variants import VARIANT
 from .tasks import Batch
@@ -41,6 +41,7 @@ class Network:
     w_out: Array  # (H, K)
     b_out: Array  # (K,)
     recurrent: bool = True  # False: w_h stays 0, the self-loop is the cells' only memory
+    h0: Array | None = None  # (H,) learned outputs y_0 every sequence starts from; None: zeros
 
     @classmethod
     def create(
@@ -57,13 +58,15 @@ class Network:
         gate_bias: float = -1.0,
         forget_bias: float = 2.0,
         recurrent: bool = True,
+        learn_h0: bool = False,
     ) -> "Network":
         """Uniform weights in [-init, init] on the rows the variant uses, zeros elsewhere.
         recurrent=False leaves w_h at zero for good (the cells and gates see only the input).
 
         Input and output gates start biased shut (gate_bias < 0, as the paper does against
         state drift); a forget gate starts open (forget_bias > 0). symbols: inputs are
-        indices of `inputs` one-hot units.
+        indices of `inputs` one-hot units. learn_h0: the outputs y_0 the cells start from
+        are a parameter (starting at 0, as the paper's fixed y_0), trained with the rest.
         """
         H = cells
         weights = Weights.zeros(4 * H if symbols else inputs, H)
@@ -87,7 +90,8 @@ class Network:
             weights.w_c[[ROW["input"], ROW["forget"], ROW["output"]]] = rng.uniform(-init, init, (3, H))
         w_out = rng.uniform(-init, init, (H, outputs))
         self_loop = 0.0 if variant in ("rnn", "gru") else 1.0
-        return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs), recurrent)
+        h0 = np.zeros(H) if learn_h0 else None
+        return cls(variant, squash, self_loop, weights, w_in, w_out, np.zeros(outputs), recurrent, h0)
 
     @property
     def params(self) -> list[Array]:
@@ -98,6 +102,8 @@ class Network:
         if self.variant == "gru":  # the recurrent bias inside the reset
             assert w.b_h is not None  # Weights.zeros made it
             extra = [w.b_h]
+        if self.h0 is not None:
+            extra.append(self.h0)
         return [first, w.w_h, w.b, w.w_c, self.w_out, self.b_out, *extra]
 
     def cell_inputs(self, batch: Batch) -> Array:
@@ -111,9 +117,9 @@ class Network:
 
     def forward(self, batch: Batch) -> tuple[Trace, Array]:
         """Run the batch; return the trace and the read-out (B, K) in [0, 1]."""
-        trace = run(
-            self.cell_inputs(batch), self.weights, variant=self.variant, squash=self.squash, self_loop=self.self_loop
-        )
+        x = self.cell_inputs(batch)
+        h0 = None if self.h0 is None else np.broadcast_to(self.h0, (x.shape[1], len(self.h0)))
+        trace = run(x, self.weights, variant=self.variant, squash=self.squash, self_loop=self.self_loop, h0=h0)
         with np.errstate(over="ignore", invalid="ignore"):
             return trace, sigmoid(trace.output[-1] @ self.w_out + self.b_out)
 
@@ -125,7 +131,7 @@ class Network:
         d_net_out = (out - target) / len(out)
         d_output = np.zeros_like(trace.output)
         d_output[-1] = d_net_out @ self.w_out.T
-        g, d_x = backward_with_inputs(trace, self.weights, d_output)
+        g, d_x, d_h0 = backward_to_start(trace, self.weights, d_output)
         d_first = g.w_x
         if self.w_in is not None:  # sum each step's input error into its symbol's row
             assert batch.symbols is not None  # with w_in the network takes symbols
@@ -133,6 +139,8 @@ class Network:
             np.add.at(d_first.reshape(len(d_first), -1), batch.symbols.ravel(), d_x.reshape(-1, d_x.shape[-1]))
         d_w_h = g.w_h if self.recurrent else np.zeros_like(g.w_h)
         extra = [g.b_h] if self.variant == "gru" else []
+        if self.h0 is not None:  # every sequence starts from the same y_0
+            extra.append(d_h0.sum(axis=0))
         return [d_first, d_w_h, g.b, g.w_c, trace.output[-1].T @ d_net_out, d_net_out.sum(0), *extra]
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import config as cfg
 from ..model.adam import Adam
+from ..model.variants import has_forget
 from . import open_cells
 from .criterion import Criterion, Judge
 from .network import Network, cross_entropy
@@ -52,6 +53,8 @@ class TrainConfig:
     optimizer: str = "adam"  # adam | sgd (plain gradient descent)
     window: int | None = None  # consecutive good sequences that count as solved; None: the paper's
     gate_bias: float | None = None  # input and output gates' first bias; None: see config
+    forget_bias: float | None = None  # the forget gate's first bias; None: see config
+    learn_h0: bool | None = None  # learn the outputs y_0 the cells start from; None: see config
     init: float | None = None  # weights start uniform in [-init, init]; None: see config
     clip: float = 1.0  # largest gradient norm applied
     max_seconds: float | None = None  # wall-time budget; None: only the sequence budget
@@ -72,6 +75,8 @@ class TrainConfig:
             gate_bias=(
                 cfg.TRAIN_GATE_BIAS["clear" if clear else "recurrent"] if self.gate_bias is None else self.gate_bias
             ),
+            forget_bias=cfg.TRAIN_FORGET_BIAS[self.task] if self.forget_bias is None else self.forget_bias,
+            learn_h0=cfg.TRAIN_LEARN_H0[self.task] if self.learn_h0 is None else self.learn_h0,
             init=cfg.TRAIN_INIT.get(self.model, cfg.TRAIN_INIT["cells"]) if self.init is None else self.init,
         )
 
@@ -110,6 +115,8 @@ class Result:
     recurrent: bool
     optimizer: str
     lr: float
+    learn_h0: bool
+    forget_bias: float | None  # None for models without a forget gate
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -139,6 +146,8 @@ def train(
         and config.lr is not None
         and config.gate_bias is not None
         and config.init is not None
+        and config.forget_bias is not None
+        and config.learn_h0 is not None
     )  # resolved() filled them
     criterion = config.criterion()
     rng = np.random.default_rng(config.seed)
@@ -153,7 +162,9 @@ def train(
         symbols=task.symbolic,
         recurrent=config.recurrent,
         gate_bias=config.gate_bias,
+        forget_bias=config.forget_bias,
         init=config.init,
+        learn_h0=config.learn_h0,
     )
     fast = open_cells.applies(net)
     optimiser = _optimiser(config, open_cells.params(net) if fast else net.params)
@@ -218,6 +229,8 @@ def train(
         recurrent=config.recurrent,
         optimizer=config.optimizer,
         lr=config.lr,
+        learn_h0=config.learn_h0,
+        forget_bias=config.forget_bias if has_forget(config.model) else None,
     )
     return result, net
 
