@@ -13,7 +13,7 @@ from app.static_files import VERSIONED
                                   "/openapi.json", "/api/lessons", f"{VERSIONED}/js/diagram.js"])
 def test_text_is_gzipped_when_asked(client, path):
     plain = client.get(path, headers={"accept-encoding": "identity"})
-    packed = client.get(path, headers={"accept-encoding": "gzip, deflate, br"})
+    packed = client.get(path, headers={"accept-encoding": "gzip, deflate"})  # a LAN device
     assert "content-encoding" not in plain.headers
     assert packed.headers["content-encoding"] == "gzip"
     assert "accept-encoding" in packed.headers["vary"].lower()
