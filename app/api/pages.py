@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 
-from .. import config, ui_strings
+from .. import config, page_modules, ui_strings
 from ..live.codes import ALPHABET, CODE_LENGTH, normalise_code
 from ..paths import ROOT, STATIC, TEMPLATES as TEMPLATE_DIR
 from ..static_files import VERSIONED
@@ -15,7 +15,8 @@ TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
 router = APIRouter(tags=["page"])
 # The icon inside the page (a data: URL, ~250 bytes gzipped) rather than a request of its own.
 FAVICON = "data:image/svg+xml," + quote((STATIC / "img" / "favicon.svg").read_text().strip(), safe=" =:/")
-MODULES = sorted(p.name for p in (STATIC / "js").glob("*.js"))  # preloaded in parallel
+# Preloaded in parallel: main.js and what it imports, not the parts loaded on first use.
+MODULES = page_modules.first_render()
 SHORTCUTS = [
     ("→", "help.key_forward"),
     ("←", "help.key_back"),
@@ -63,7 +64,7 @@ def page(request: Request, join: str | None = None, status_code: int = 200) -> H
     context = {
         "config": config.page_config(),
         "lang": lang,
-        "strings": strings,
+        "strings": ui_strings.first_render_strings(lang),  # the rest come with the parts
         "t": t,
         "static": VERSIONED,
         "favicon": FAVICON,
