@@ -32,14 +32,18 @@ DYNAMIC_MINIMUM = 500
 TEXT = (".js", ".css", ".json", ".svg", ".html", ".txt", ".md", ".map")
 
 
-@lru_cache(maxsize=1024)
-def packed(path: str, mtime_ns: int, size: int) -> dict[str, bytes]:
-    """{"br": ..., "gzip": ...}: the file at `path` compressed, each kept only if smaller."""
-    data = Path(path).read_bytes()
+def compressed(data: bytes) -> dict[str, bytes]:
+    """{"br": ..., "gzip": ...}: `data` compressed at the best levels, each kept only if smaller."""
     versions = {"gzip": gzip.compress(data, compresslevel=9, mtime=0)}
     if brotli is not None:
         versions["br"] = brotli.compress(data, quality=11)
     return {name: body for name, body in versions.items() if len(body) < len(data)}
+
+
+@lru_cache(maxsize=1024)
+def packed(path: str, mtime_ns: int, size: int) -> dict[str, bytes]:
+    """The file at `path`, compressed (the mtime and size make the cache key)."""
+    return compressed(Path(path).read_bytes())
 
 
 def packed_file(path: str | os.PathLike, stat: os.stat_result) -> dict[str, bytes]:
@@ -65,6 +69,21 @@ def choose(accept_encoding: str, versions: dict[str, bytes]) -> str | None:
     """br if asked for and available, else gzip, else None (send the file as it is)."""
     asked = accepted(accept_encoding)
     return next((name for name in ("br", "gzip") if name in asked and name in versions), None)
+
+
+def answer(request: Headers, body: bytes, versions: dict[str, bytes], tag: str, media_type: str, vary: str) -> Response:
+    """`body`, or the version of it in the coding the request accepts, with an ETag per coding
+    (`tag` for the plain body); 304 when the browser's copy is current. `vary` names what else
+    the body depends on (Accept-Encoding is added)."""
+    coding = choose(request.get("accept-encoding", ""), versions)
+    etag = tag if coding is None else f'{tag[:-1]}-{coding}"'
+    headers = {"etag": etag, "vary": f"{vary}, Accept-Encoding"}
+    if etag in (t.strip() for t in request.get("if-none-match", "").split(",")):
+        return Response(status_code=304, headers=headers)
+    if coding is None:
+        headers["vary"] = vary  # GZipMiddleware adds Accept-Encoding to a plain answer of this size
+        return Response(body, media_type=media_type, headers=headers)
+    return Response(versions[coding], media_type=media_type, headers={**headers, "content-encoding": coding})
 
 
 class Precompressed(StaticFiles):
