@@ -1,5 +1,5 @@
 // The page's parts that load on first use (the training lab, the Teacher dialog, a live
-// class, the exporter, the GRU drawing, the lessons' worksheet): part(() => import("./x.js"))
+// class, the exporter, the GRU drawing, the lessons' worksheet): part(() => import(...))
 // gives a function that fetches the module once, with the strings it may need, and keeps it.
 // A failed attempt is forgotten, so the next use tries again, and the page says so (after a
 // server update under an open page, say, the old addresses are gone: a reload helps).
