@@ -128,20 +128,23 @@ def test_a_part_that_cannot_be_fetched_is_tried_again_and_the_user_told(page, li
 
 @pytest.mark.browser
 def test_the_gru_drawing_is_fetched_when_chosen_and_retried(page, live_server):
-    failures = []
+    refused = []  # while the server is "gone", every attempt fails
 
-    def refuse_once(route):
-        if not failures:
-            failures.append(route.request.url)
+    def gate(route):
+        if refusing:
+            refused.append(route.request.url)
             return route.abort()
         return route.continue_()
 
-    page.route("**/js/gru_diagram.js", refuse_once)
+    refusing = True
+    page.route("**/js/gru_diagram.js", gate)
     page.goto(f"{live_server}/")
     expect(page.get_by_test_id("cell-value")).not_to_have_text("")
     page.locator("#variant").select_option("gru")
     expect(page.locator("#notice")).to_have_text(ui_strings.strings("en")["notice.part_failed"])
     expect(page.locator("#diagram")).to_have_css("visibility", "hidden")  # no LSTM drawn for a GRU
+    assert refused
+    refusing = False
     page.get_by_role("button", name="Step forward").click()  # the next drawing tries again
     expect(page.locator("#diagram .gru-drawing")).to_be_visible()
     expect(page.locator("#diagram")).to_have_css("visibility", "visible")
