@@ -14,9 +14,9 @@ from app.paths import STATIC
 from app.static_files import VERSIONED
 
 JS = STATIC / "js"
-LAZY = {"train.js", "chart.js", "teacher.js", "qrview.js", "class-teacher.js", "class-runs.js", "class-spread.js",
+LAZY = {"train.js", "teacher.js", "qrview.js", "class-teacher.js", "class-runs.js", "class-spread.js",
         "class-student.js", "class-join.js", "class-question.js", "live.js", "export.js", "gru_diagram.js",
-        "worksheet.js", "comparison.js"} - {"chart.js"}  # the timeline is drawn at once: chart.js stays
+        "worksheet.js", "comparison.js"}
 
 
 def imports_of(name: str) -> list[str]:
@@ -123,6 +123,7 @@ def test_a_part_that_cannot_be_fetched_is_tried_again_and_the_user_told(page, li
     page.locator("#open-train").click()
     expect(page.locator("#train")).to_be_visible()
     expect(page.locator("#train-start")).to_be_enabled()
+    expect(page.locator("#notice")).to_be_hidden()  # the part came after all
     assert len(failures) == 1
 
 

@@ -5,18 +5,27 @@
 // server update under an open page, say, the old addresses are gone: a reload helps).
 import { allStrings, t } from "./i18n.js";
 
+const notice = () => document.getElementById("notice");
+
+function say(text) {
+  notice().textContent = text;
+  notice().hidden = !text;
+}
+
 export function part(load) {
   let pending = null;
   return () => {
-    pending ??= Promise.all([load(), allStrings()])
-      .then(([module]) => module)
-      .catch((error) => {
+    pending ??= Promise.all([load(), allStrings()]).then(
+      ([module]) => {
+        if (notice().textContent === t("notice.part_failed")) say(""); // it came after all
+        return module;
+      },
+      (error) => {
         pending = null;
-        const notice = document.getElementById("notice");
-        notice.textContent = t("notice.part_failed");
-        notice.hidden = false;
+        say(t("notice.part_failed"));
         throw error;
-      });
+      },
+    );
     return pending;
   };
 }
