@@ -5,13 +5,13 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from . import __version__, config, errors, security, settings as runtime
 from .api import cell, lessons, links, live, pages, qr, train
 from . import static_files
+from .precompress import DYNAMIC_MINIMUM, Precompressed
 from .links import LinkStore
 from .body_limit import BodyLimit
 from .head import HeadAsGet
@@ -52,10 +52,10 @@ def create_app(settings: runtime.Settings | None = None) -> FastAPI:
     app.include_router(links.router)
     app.state.links = LinkStore(settings.links_file or runtime.default_links_file(os.environ))
     app.mount(static_files.VERSIONED, static_files.Immutable(directory=STATIC), name="static-versioned")
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", Precompressed(directory=STATIC), name="static")
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=config.MAX_BODY_BYTES, timeout=settings.body_timeout)
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(GZipMiddleware, minimum_size=DYNAMIC_MINIMUM, compresslevel=6)  # the page, the API
     app.add_middleware(HeadAsGet)
     if settings.allowed_hosts:  # and the host of our own join links, which students are given
         join_host = urlsplit(join_base(settings.public_url, settings.listen_host, settings.listen_port)).netloc

@@ -4,14 +4,15 @@
 taken over every file in static/, so any change gives new addresses. The page links its
 CSS and modules through VERSIONED; the modules' relative imports (`./cell.js`) stay under
 it, so a second load of the page asks the server only for the HTML and the API. The plain
-/static/ addresses still work and revalidate each time (ETag: 304)."""
+/static/ addresses still work and revalidate each time (ETag: 304). Both
+answer text files from app/precompress.py's cache (br or gzip, compressed once)."""
 
 import hashlib
 
-from starlette.staticfiles import StaticFiles
 from starlette.types import Message, Receive, Scope, Send
 
 from .paths import STATIC
+from .precompress import Precompressed
 
 IMMUTABLE = b"max-age=31536000, immutable"
 
@@ -27,8 +28,8 @@ def digest() -> str:
 VERSIONED = f"/static/v-{digest()}"
 
 
-class Immutable(StaticFiles):
-    """StaticFiles whose successful answers may be cached for a year without revalidation."""
+class Immutable(Precompressed):
+    """Precompressed static files whose successful answers may be cached for a year without revalidation."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def cache_forever(message: Message) -> None:

@@ -3,6 +3,7 @@
 import json
 from functools import cache
 
+from . import page_modules
 from .paths import STATIC
 
 LANGUAGES = (("en", "English"), ("zh-Hant", "繁體中文"), ("zh-Hans", "简体中文"))
@@ -37,3 +38,12 @@ def negotiate(accept_language: str | None) -> str:
         if tag.startswith("en") or tag == "*":
             return "en"
     return "en"
+
+
+@cache
+def first_render_strings(lang: str) -> dict[str, str]:
+    """The strings the page's first-render modules may ask for, in one language: what the
+    page embeds. The parts loaded later fetch the whole file (static/js/i18n.js)."""
+    every = strings(lang)
+    wanted = page_modules.keys_used(page_modules.first_render(), set(strings("en")))
+    return {key: text for key, text in every.items() if key in wanted}

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from app import settings as runtime
 from app.main import create_app
+from app.page_style import SOURCE as PAGE_STYLE
+from app.paths import STATIC
 from app.settings import Settings, SettingsError, parse_origins
 
 COMMON = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
@@ -79,7 +81,7 @@ def test_page_policy_allows_no_inline_script_and_no_other_origin(client):
     response = client.get("/")
     policy = directives(response)
     assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
-    assert policy["style-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
+    assert policy["style-src"] == ["'self'", PAGE_STYLE] and policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"] and policy["connect-src"] == ["'self'"]
     text = response.headers["content-security-policy"]
     assert "unsafe" not in text and "http" not in text and "*" not in text
@@ -89,6 +91,19 @@ def test_page_policy_allows_no_inline_script_and_no_other_origin(client):
     for tag in re.findall(r"<script\b[^>]*>", response.text):
         assert 'type="application/json"' in tag or 'src="/static/' in tag, tag
     assert not re.search(r"\son[a-z]+=", response.text), "inline event handler"
+
+
+def test_the_inline_style_is_exactly_what_the_policy_allows(client):
+    import base64
+    import hashlib
+    import re
+
+    html = client.get("/").text
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert directives(client.get("/"))["style-src"] == ["'self'", f"'sha256-{digest}'"]
+    assert style == (STATIC / "css" / "app.css").read_text(encoding="utf-8")
+    assert "<link rel=\"stylesheet\"" not in html  # nothing blocks the first paint
 
 
 def test_docs_pages_get_their_own_policy_but_the_same_framing(client):
@@ -167,7 +182,11 @@ def test_the_page_runs_under_its_policy_with_no_violation(page, live_server):
     expect(page.get_by_test_id("cell-value")).not_to_have_text("")
     page.get_by_role("button", name="Step back").click()
     page.locator("#variant").select_option("forget")
+    page.locator("#variant").select_option("gru")  # a part fetched on use (once.js)
+    expect(page.locator("#diagram .gru-drawing")).to_be_visible()
     page.locator("#variant").select_option("lstm1997")
+    # The one style sheet is the page's own <style>, allowed by its hash, and applied.
+    assert page.evaluate("[...document.styleSheets].map((s) => s.cssRules.length)")[0] > 100
     for opener, dialog in (("open-help", "help-dialog"), ("open-lessons", "lessons-dialog"),
                            ("open-teacher", "teacher-dialog")):
         page.locator(f"#{opener}").click()

@@ -13,7 +13,7 @@ from app.static_files import VERSIONED
                                   "/openapi.json", "/api/lessons", f"{VERSIONED}/js/diagram.js"])
 def test_text_is_gzipped_when_asked(client, path):
     plain = client.get(path, headers={"accept-encoding": "identity"})
-    packed = client.get(path, headers={"accept-encoding": "gzip, deflate, br"})
+    packed = client.get(path, headers={"accept-encoding": "gzip, deflate"})  # a LAN device
     assert "content-encoding" not in plain.headers
     assert packed.headers["content-encoding"] == "gzip"
     assert "accept-encoding" in packed.headers["vary"].lower()
@@ -61,3 +61,28 @@ def test_plain_static_addresses_revalidate_with_304(client):
     again = client.get("/static/js/main.js", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
 
+
+
+@pytest.mark.parametrize("asked, coding", [("gzip, deflate, br", "br"), ("gzip, deflate", "gzip"), ("identity", None)])
+def test_the_page_is_made_and_compressed_once_and_revalidated(client, asked, coding):
+    first = client.get("/", headers={"accept-encoding": asked, "accept-language": "zh-TW"})
+    assert first.status_code == 200 and first.headers.get("content-encoding") == coding
+    assert first.headers["vary"] == "Accept-Language, Accept-Encoding"
+    assert first.headers["cache-control"] == "no-cache" and first.headers["etag"]
+    assert '<html lang="zh-Hant">' in first.text
+    again = client.get("/", headers={"accept-encoding": asked, "accept-language": "zh-TW",
+                                     "if-none-match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == first.headers["etag"]
+    other = client.get("/", headers={"accept-encoding": asked, "if-none-match": first.headers["etag"]})
+    assert other.status_code == 200 and '<html lang="en">' in other.text  # another language, another tag
+
+
+def test_join_pages_are_made_for_their_code(client):
+    from app.live.codes import ALPHABET, CODE_LENGTH
+
+    code = ALPHABET[:CODE_LENGTH]
+    page = client.get(f"/join/{code}", headers={"accept-encoding": "br"})
+    assert page.status_code == 200 and f'data-join="{code}"' in page.text
+    form = client.get("/join", headers={"accept-encoding": "br"})
+    assert form.status_code == 200 and 'data-join=""' in form.text and form.headers["etag"]
+    assert client.get("/").headers["etag"] != form.headers["etag"]

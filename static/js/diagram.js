@@ -4,9 +4,11 @@ import { el } from "./svg.js";
 import { CONFIG, hasForget as forgetIn } from "./config.js";
 import { Connections } from "./connections.js";
 import { fmt, pct, sub, weight } from "./format.js";
-import { GruDrawing } from "./gru_diagram.js";
 import { t } from "./i18n.js";
+import { part } from "./once.js";
 import { computedGates } from "./state.js";
+
+const gruDrawing = part(() => import("./gru_diagram.js")); // fetched when the GRU is first chosen
 
 const WIRE_Y = 236;
 const CELL = { x: 390, y: 146, w: 180, h: 180 };
@@ -94,7 +96,22 @@ export class CellDiagram {
     this.loopPulse = el("circle", { class: "pulse loop-pulse", r: 16, cx: 0, cy: 0 }, svg);
     this.lastStep = null;
     this.addComputedGates(svg);
-    this.gru = new GruDrawing(svg, valve);
+    this.gru = null; // the GRU's drawing (gru_diagram.js), made when first needed
+    this.loading = null; // its fetch, and the newest view waiting for it
+    this.waiting = null;
+  }
+
+  /** Fetch the GRU's drawing, the diagram hidden meanwhile (no LSTM drawn for a GRU), then
+   *  draw the newest view with it. If it cannot be fetched, the next drawing tries again. */
+  loadGru(view) {
+    this.waiting = view;
+    this.svg.style.visibility = "hidden";
+    this.loading ??= gruDrawing()
+      .then(({ GruDrawing }) => {
+        this.gru ??= new GruDrawing(this.svg, valve);
+        if (this.waiting) this.update(this.waiting);
+      }, () => {}) // once.js has said so
+      .finally(() => (this.loading = null));
   }
 
   /** The lines that carry x_t and y_{t-1} into each computed gate (see connections.js). */
@@ -124,8 +141,12 @@ export class CellDiagram {
 
   /** view: {state, step (object of the current step), scale (the fill's fixed range ±scale),
    *  previous (the stored value before this step)} */
-  update({ state, step, scale, previous = 0 }) {
-    if (this.gru.update({ state, step, previous })) return;
+  update(view) {
+    const { state, step, scale, previous = 0 } = view;
+    if (!this.gru && state.variant === "gru") return this.loadGru(view);
+    this.waiting = null;
+    this.svg.style.visibility = "";
+    if (this.gru?.update({ state, step, previous })) return;
     this.updateComputedGates(state);
     const hasForget = forgetIn(state.variant);
     this.input.set(step.input_gate);

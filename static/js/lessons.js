@@ -1,13 +1,16 @@
 // Guided lessons: the text for the current step, and "predict, then step" questions.
 // Answers are never stored in a lesson: they are read from the run the page already has.
 import { gatesOf } from "./config.js";
-import { comparisonTable } from "./comparison.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
+import { part } from "./once.js";
 import { effectiveSchedule } from "./state.js";
-import { fillWorksheet } from "./worksheet.js";
 
 const $ = (id) => document.getElementById(id);
+// The printable worksheet and the comparison table, fetched with the first lesson.
+const lessonTools = part(() => Promise.all([import("./worksheet.js"), import("./comparison.js")]));
+let fillWorksheet = null;
+let comparisonTable = null;
 
 async function getJSON(path) {
   const response = await fetch(path);
@@ -69,7 +72,12 @@ export class LessonPanel {
   }
 
   async load(id) {
-    const lesson = await getJSON(`/api/lessons/${encodeURIComponent(id)}?lang=${language()}`);
+    const [lesson, [worksheet, comparison]] = await Promise.all([
+      getJSON(`/api/lessons/${encodeURIComponent(id)}?lang=${language()}`),
+      lessonTools(),
+    ]);
+    ({ fillWorksheet } = worksheet); // update() draws a lesson only once these are here
+    ({ comparisonTable } = comparison);
     if (this.lesson?.id !== lesson.id) this.restart();
     this.lesson = lesson;
     return lesson;

@@ -1,17 +1,28 @@
 // The header's menus and dialogs: language, lessons, training lab, teacher, help,
 // projector mode and downloads. Each writes to the store like any other control.
-import { downloadCSV, downloadJSON, downloadPNG, downloadSVG, readScenario } from "./export.js";
 import { setLanguage, t } from "./i18n.js";
+import { part } from "./once.js";
 import { applyLesson, defaultTraining } from "./state.js";
 import { change, freshRun, refresh, state } from "./store.js";
 import { showNotice } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
+const exporter = part(() => import("./export.js")); // the downloads, fetched on first use
+
+/** Call `name` of export.js with `args` (a notice, from once.js, if it cannot be fetched). */
+async function exported(name, ...args) {
+  try {
+    return (await exporter())[name](...args);
+  } catch {
+    return undefined;
+  }
+}
 
 export class Menus {
-  /** lessons: the lesson panel; teacher: the teacher dialog; views: to speak again. */
-  constructor({ lessons, teacher, views }) {
-    Object.assign(this, { lessons, teacher, views });
+  /** lessons: the lesson panel; teacher: the teacher dialog (open() loads it); training:
+   *  the training lab (open() loads it); views: to speak again. */
+  constructor({ lessons, teacher, training, views }) {
+    Object.assign(this, { lessons, teacher, training, views });
   }
 
   /** Load lesson `id`; with `apply` its setup replaces the state, else only its text shows. */
@@ -44,12 +55,12 @@ export class Menus {
   }
 
   wire() {
-    const { lessons, teacher } = this;
+    const { lessons, teacher, training } = this;
     $("language").addEventListener("change", (e) => this.switchLanguage(e.target.value));
     $("open-help").addEventListener("click", () => $("help-dialog").showModal());
     $("open-teacher").addEventListener("click", async () => {
       if (!lessons.list.length) await lessons.loadList().catch(() => []);
-      teacher.open();
+      teacher.open().catch(() => {}); // once.js has said why not
     });
     $("open-lessons").addEventListener("click", async () => {
       try {
@@ -62,19 +73,19 @@ export class Menus {
     });
     $("open-train").addEventListener("click", () => {
       change((s) => (s.train = s.train ? null : defaultTraining()));
-      if (state.train) $("train").scrollIntoView?.({ block: "start" });
+      if (state.train) training.open().then(() => $("train").scrollIntoView?.({ block: "start" }), () => {});
     });
     $("train-close").addEventListener("click", () => {
       change((s) => (s.train = null));
       $("open-train").focus();
     });
     $("projector-toggle").addEventListener("change", (e) => change((s) => (s.projector = e.target.checked)));
-    $("download-csv").addEventListener("click", () => freshRun() && downloadCSV(freshRun()));
-    $("download-json").addEventListener("click", () => freshRun() && downloadJSON(state, freshRun()));
-    $("download-svg").addEventListener("click", () => downloadSVG($("diagram")));
+    $("download-csv").addEventListener("click", () => freshRun() && exported("downloadCSV", freshRun()));
+    $("download-json").addEventListener("click", () => freshRun() && exported("downloadJSON", state, freshRun()));
+    $("download-svg").addEventListener("click", () => exported("downloadSVG", $("diagram")));
     $("import-json").addEventListener("click", () => $("import-file").click()); // a saved run, exactly
     $("import-file").addEventListener("change", (e) => importScenario(e.target));
-    $("download-png").addEventListener("click", () => downloadPNG($("diagram")));
+    $("download-png").addEventListener("click", () => exported("downloadPNG", $("diagram")));
   }
 }
 
@@ -83,6 +94,12 @@ async function importScenario(input) {
   const [file] = input.files;
   input.value = ""; // the same file may be chosen again
   if (!file) return;
+  let readScenario;
+  try {
+    ({ readScenario } = await exporter());
+  } catch {
+    return; // once.js has said why not
+  }
   try {
     const scenario = await readScenario(file);
     change((s) => Object.assign(s, scenario, { lesson: null }));
