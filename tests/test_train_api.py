@@ -283,3 +283,17 @@ def test_a_teacher_lists_and_stops_the_runs_of_the_class_s_students(tmp_path):
                               headers={"X-Class-Secret": secret})
         assert stopped.status_code == 200 and stopped.json()["status"] == "cancelled"
         assert site.post("/api/train", json={**QUICK, "class_code": "nope"}).json()["fields"] == ["class_code"]
+
+
+def test_several_workers_without_redis_refuse_to_start_a_job():
+    """A job lives in one worker's memory: the others would answer 404 for it."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    reply = TestClient(create_app(Settings(workers=2))).post("/api/train", json={"task": "first-symbol", "lag": 5})
+    assert reply.status_code == 503
+    body = reply.json()
+    assert body["error"] == "training jobs would split" and body["fields"] == ["request"]
+    assert body["detail"][0]["type"] == "jobs_split" and "--redis-url" in body["message"]

@@ -103,3 +103,19 @@ def test_a_page_that_reconnects_draws_the_whole_curve_and_the_guessing_line(
     finally:
         for job_id in set(connections):
             main_app.state.train_jobs.cancel(job_id)
+
+
+def test_several_workers_without_redis_say_so_in_zh_hant(browser, server_thread):
+    """With --workers 2 and no Redis a job would be unknown to the other worker: the server
+    refuses to start it (503 jobs_split) and the page says why, in the page's language."""
+    from app.main import create_app
+    from app.settings import Settings
+
+    server = server_thread(create_app(Settings(workers=2)))
+    context = browser.new_context(locale="zh-TW")
+    page = context.new_page()
+    open_fresh(page, server.url, "#train=first-symbol,5,lstm1997,0")
+    page.get_by_role("button", name="開始訓練").click()
+    expect(page.locator("#train-status")).to_contain_text("--workers 1")
+    expect(page.locator("#train-status")).to_contain_text("工作程序")
+    context.close()

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import config as cfg
 from ..connections import stopping
-from ..errors import FieldError
+from ..errors import FieldError, error_response
 from ..live.codes import ALPHABET, CODE_LENGTH, secret_matches
 from ..schemas import ErrorResponse
 from ..train.jobs import Busy, ClientBusy, Job, JobManager, Limits
@@ -52,6 +52,9 @@ async def lifespan(app):
 
 router = APIRouter(prefix="/api/train", tags=["train"], lifespan=lifespan)
 ERRORS: dict[int | str, dict] = {code: {"model": ErrorResponse} for code in (400, 404, 413, 422, 429)}
+SPLIT: dict[int | str, dict] = {
+    503: {"model": ErrorResponse, "description": "Several workers without Redis: a job would be lost."}
+}
 
 
 if TYPE_CHECKING:  # a type checker cannot read a Literal built at run time
@@ -120,16 +123,24 @@ def _client(http: Request) -> tuple[str, bool]:
     return secrets.token_hex(16), True
 
 
-@router.post("", status_code=202, responses=ERRORS)
+@router.post("", status_code=202, responses={**ERRORS, **SPLIT})
 async def start(request: TrainRequest, http: Request) -> Response:
     """Start training in a worker process; answers at once with the job's id. One running
     job per browser (a cookie), stopped after a wall-clock limit or when nobody watches it."""
     if request.task == "adding" and request.lag < 2:
         raise FieldError("lag", "the adding problem needs a length of at least 2")
+    settings = http.app.state.settings
+    if settings.workers > 1 and not settings.redis_url:  # the job's own worker alone would know it
+        message = (
+            f"The server runs {settings.workers} workers without Redis, so a training job would be "
+            "unknown to all but one of them: start it with --workers 1, or give --redis-url."
+        )
+        return error_response(
+            503, [{"field": "request", "type": "jobs_split", "message": message}], error="training jobs would split"
+        )
     config = request.model_dump(exclude={"class_code"})
     config["budget"] = request.budget or cfg.TRAIN_BUDGET_DEFAULT[request.task]
     client, new = _client(http)
-    settings = http.app.state.settings
     limits = Limits(settings.train_max_seconds, settings.train_unwatched)
     try:
         job = await asyncio.to_thread(_jobs(http).start, config, client, limits, request.class_code)

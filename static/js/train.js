@@ -90,6 +90,7 @@ export class TrainPanel {
       if (response.status === 429) {
         return this.say(t(answer.detail?.[0]?.type === "one_job_per_client" ? "train.busy_yours" : "train.busy"));
       }
+      if (answer.detail?.[0]?.type === "jobs_split") return this.say(t("train.split"));
       if (!response.ok) return this.say(t("train.refused", { message: answer.message ?? response.status }));
     } catch {
       return this.say(t("train.lost"));
