@@ -1,6 +1,7 @@
 """SIGTERM stops the real server quickly, even while a browser watches a training run's event
 stream: the stream ends, the training processes end, and the process exits within the
-shutdown timeout plus the time to stop the training processes. With one worker and with two."""
+shutdown timeout plus the time to stop the training processes. With one worker, and with two
+sharing a real Redis."""
 
 import http.client
 import json
@@ -62,12 +63,14 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_sigterm_ends_streams_and_training_and_exits_quickly(workers):
+def test_sigterm_ends_streams_and_training_and_exits_quickly(workers, request):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LSTM_LAB_")}
+    # Several workers share training jobs through Redis (without it they refuse a job).
+    shared = ["--redis-url", request.getfixturevalue("redis_server").url] if workers > 1 else []
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "--port", str(port), "--workers", str(workers),
-         "--shutdown-timeout", str(SHUTDOWN_TIMEOUT)],
+         "--shutdown-timeout", str(SHUTDOWN_TIMEOUT), *shared],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
