@@ -6,6 +6,8 @@ import socket
 import sys
 import threading
 import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import settings
@@ -28,103 +30,138 @@ from .settings import (
 SHUTDOWN_TIMEOUT_ENV = "LSTM_LAB_SHUTDOWN_TIMEOUT"
 
 
-def serve_parser() -> argparse.ArgumentParser:
-    env = os.environ.get
-    parser = argparse.ArgumentParser(prog="lstm-cell-lab", description="Serve the LSTM Cell Lab page and API.")
-    parser.add_argument(
+@dataclass(frozen=True)
+class Option:
+    """One setting of `lstm-cell-lab`: its flag, the environment variable that gives its
+    default, and what --help says of it ("(env X; default Y)" is added)."""
+
+    flag: str
+    env: str
+    default: str
+    what: str
+    type: Callable[[str], Any] = str
+    metavar: str | None = None
+    said_default: str = ""  # the default as --help words it, when not the value itself
+    for_app: bool = False  # the app reads it from the environment (so every worker does)
+
+    @property
+    def dest(self) -> str:
+        return self.flag[2:].replace("-", "_")
+
+
+LIVE_NUMBER_HELP = {
+    "class_ttl": "seconds a class nobody uses lives",
+    "class_max_students": "students in one class",
+    "max_classes": "classes open at once on this server (or Redis)",
+    "live_max_message": "bytes of one live-class WebSocket message",
+    "live_rate": "live-class messages a second per connection (twice that at once)",
+    "live_heartbeat": "seconds between live-class presence renewals",
+    "train_max_seconds": "seconds a training job may run at most",
+    "train_unwatched": "seconds a training job runs with nobody watching it",
+}
+SERVE_OPTIONS = (
+    Option(
         "--host",
-        default=env("LSTM_LAB_HOST", "127.0.0.1"),
-        help="address to listen on (env LSTM_LAB_HOST; default 127.0.0.1; "
-        "0.0.0.0 lets students' devices on the network connect)",
-    )
-    parser.add_argument(
-        "--port", type=int, default=int(env("LSTM_LAB_PORT", "8000")), help="port (env LSTM_LAB_PORT; default 8000)"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(env("LSTM_LAB_WORKERS", "1")),
-        help="worker processes (env LSTM_LAB_WORKERS; default 1)",
-    )
-    parser.add_argument(
+        "LSTM_LAB_HOST",
+        "127.0.0.1",
+        "address to listen on (0.0.0.0 lets students' devices on the network connect)",
+    ),
+    Option("--port", "LSTM_LAB_PORT", "8000", "port", int),
+    Option("--workers", WORKERS_ENV, "1", "worker processes", int),
+    Option(
         "--frame-ancestors",
-        default=env(FRAME_ANCESTORS_ENV, ""),
+        FRAME_ANCESTORS_ENV,
+        "",
+        "origins allowed to embed the page in a frame, e.g. a school's learning platform "
+        "'https://moodle.school.org' (spaces or commas between several)",
         metavar="ORIGINS",
-        help=f"origins allowed to embed the page in a frame, e.g. a school's learning "
-        f"platform 'https://moodle.school.org' (env {FRAME_ANCESTORS_ENV}; "
-        "spaces or commas between several; default: none may embed it)",
-    )
-    parser.add_argument(
+        said_default="none may embed it",
+        for_app=True,
+    ),
+    Option(
         "--body-timeout",
-        default=env(BODY_TIMEOUT_ENV, str(BODY_TIMEOUT_DEFAULT)),
+        BODY_TIMEOUT_ENV,
+        f"{BODY_TIMEOUT_DEFAULT:g}",
+        "seconds a client may take to send a request body before a 408",
         metavar="SECONDS",
-        help="seconds a client may take to send a request body "
-        f"before a 408 (env {BODY_TIMEOUT_ENV}; default {BODY_TIMEOUT_DEFAULT:g})",
-    )
-    parser.add_argument(
+        for_app=True,
+    ),
+    Option(
         "--limit-concurrency",
-        type=int,
-        default=int(env("LSTM_LAB_LIMIT_CONCURRENCY", "1000")),
-        help="requests being answered at once per worker before new ones get 503 "
-        "(env LSTM_LAB_LIMIT_CONCURRENCY; default 1000)",
-    )
-    parser.add_argument(
+        "LSTM_LAB_LIMIT_CONCURRENCY",
+        "1000",
+        "requests being answered at once per worker before new ones get 503",
+        int,
+        metavar="N",
+    ),
+    Option(
         "--timeout-keep-alive",
-        type=int,
-        default=int(env("LSTM_LAB_TIMEOUT_KEEP_ALIVE", "5")),
-        help="seconds an idle keep-alive connection stays open (env LSTM_LAB_TIMEOUT_KEEP_ALIVE; default 5)",
-    )
-    parser.add_argument(
+        "LSTM_LAB_TIMEOUT_KEEP_ALIVE",
+        "5",
+        "seconds an idle keep-alive connection stays open",
+        int,
+        metavar="SECONDS",
+    ),
+    Option(
         "--shutdown-timeout",
-        type=float,
-        default=float(env(SHUTDOWN_TIMEOUT_ENV, "3")),
+        SHUTDOWN_TIMEOUT_ENV,
+        "3",
+        "on SIGTERM or Ctrl+C, seconds open requests (e.g. a training run's event stream) get before they are cut",
+        float,
         metavar="SECONDS",
-        help="on SIGTERM or Ctrl+C, seconds open requests (e.g. a "
-        f"training run's event stream) get before they are cut (env {SHUTDOWN_TIMEOUT_ENV}; default 3)",
-    )
-    parser.add_argument(
+    ),
+    Option(
         "--header-timeout",
-        default=env(HEADER_TIMEOUT_ENV, str(HEADER_TIMEOUT_DEFAULT)),
+        HEADER_TIMEOUT_ENV,
+        f"{HEADER_TIMEOUT_DEFAULT:g}",
+        "seconds a connection may take to send a request's headers before it is closed",
         metavar="SECONDS",
-        help="seconds a connection may take to send a request's "
-        f"headers before it is closed (env {HEADER_TIMEOUT_ENV}; default {HEADER_TIMEOUT_DEFAULT:g})",
-    )
-    parser.add_argument(
+        for_app=True,
+    ),
+    Option(
         "--allowed-hosts",
-        default=env(ALLOWED_HOSTS_ENV, ""),
+        ALLOWED_HOSTS_ENV,
+        "",
+        "host names the server answers to, e.g. 'lab.school.example 192.168.1.20'",
         metavar="HOSTS",
-        help="host names the server answers to, e.g. 'lab.school.example "
-        f"192.168.1.20' (env {ALLOWED_HOSTS_ENV}; default: any; loopback always)",
-    )
-    parser.add_argument(
+        said_default="any; loopback always",
+        for_app=True,
+    ),
+    Option(
         "--redis-url",
-        default=env(REDIS_URL_ENV, ""),
+        REDIS_URL_ENV,
+        "",
+        "Redis for live classes and training jobs shared by every worker and instance, e.g. redis://localhost:6379/0",
         metavar="URL",
-        help=f"Redis for live classes shared by every worker and instance, e.g. "
-        f"redis://localhost:6379/0 (env {REDIS_URL_ENV}; default: none, "
-        "classes live in the one worker)",
-    )
-    parser.add_argument(
+        said_default="none, classes and jobs live in the one worker",
+        for_app=True,
+    ),
+    Option(
         "--public-url",
-        default=env(PUBLIC_URL_ENV, ""),
+        PUBLIC_URL_ENV,
+        "",
+        "base of join links and QR codes when behind a proxy, e.g. https://lab.school.org",
         metavar="URL",
-        help="base of join links and QR codes when behind a proxy, e.g. "
-        f"https://lab.school.org (env {PUBLIC_URL_ENV}; default: this "
-        "machine's network address when listening on 0.0.0.0)",
-    )
-    for name, (var, flag, default, *_) in LIVE_NUMBERS.items():
-        what = {
-            "class_ttl": "seconds a class nobody uses lives",
-            "class_max_students": "students in one class",
-            "max_classes": "classes open at once on this server (or Redis)",
-            "live_max_message": "bytes of one live-class WebSocket message",
-            "live_rate": "live-class messages a second per connection (twice that at once)",
-            "live_heartbeat": "seconds between live-class presence renewals",
-            "train_max_seconds": "seconds a training job may run at most",
-            "train_unwatched": "seconds a training job runs with nobody watching it",
-        }[name]
-        parser.add_argument(
-            flag, default=env(var, str(default)), metavar="N", help=f"{what} (env {var}; default {default})"
+        said_default="this machine's network address when listening on 0.0.0.0",
+        for_app=True,
+    ),
+    *(
+        Option(flag, var, str(default), LIVE_NUMBER_HELP[name], metavar="N", for_app=True)
+        for name, (var, flag, default, *_) in LIVE_NUMBERS.items()
+    ),
+)
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lstm-cell-lab", description="Serve the LSTM Cell Lab page and API.")
+    for option in SERVE_OPTIONS:
+        parser.add_argument(  # a string default goes through `type` too: a bad env value is a usage error
+            option.flag,
+            type=option.type,
+            default=os.environ.get(option.env, option.default),
+            metavar=option.metavar,
+            help=f"{option.what} (env {option.env}; "
+            + (f"default: {option.said_default})" if option.said_default else f"default {option.default})"),
         )
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
     return parser
@@ -160,12 +197,9 @@ def serve(argv: list[str]) -> int:
 
     args = serve_parser().parse_args(argv)
     # The app reads its settings from the environment, in this process and in every worker.
-    os.environ[FRAME_ANCESTORS_ENV] = args.frame_ancestors
-    os.environ[BODY_TIMEOUT_ENV] = args.body_timeout
-    os.environ[HEADER_TIMEOUT_ENV], os.environ[ALLOWED_HOSTS_ENV] = args.header_timeout, args.allowed_hosts
-    os.environ[REDIS_URL_ENV], os.environ[PUBLIC_URL_ENV] = args.redis_url, args.public_url
-    for name, (var, *_) in LIVE_NUMBERS.items():
-        os.environ[var] = str(getattr(args, name))
+    for option in SERVE_OPTIONS:
+        if option.for_app:
+            os.environ[option.env] = str(getattr(args, option.dest))
     # Join links need the address students can reach: the app learns where it listens.
     os.environ[LISTEN_HOST_ENV], os.environ[LISTEN_PORT_ENV] = args.host, str(args.port)
     os.environ[WORKERS_ENV] = str(args.workers)
