@@ -321,6 +321,18 @@ def test_the_rnn_panels_keys_are_not_cut_off_at_the_top(browser, live_server, mo
     page.close()
 
 
+def test_the_lesson_buttons_hold_their_words_on_a_projector(browser, live_server):
+    """Buttons have a 44 px min-width, which let the lesson's head squeeze "Print
+    worksheet" narrower than "worksheet": the word stuck out of its button."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{live_server}/#lang=en&mode=projector&lesson=protect")
+    expect(page.locator("#lesson-title")).to_have_text("4. Protect")
+    spill = page.evaluate("""() => [...document.querySelectorAll('.lesson-head > *')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.id)""")
+    assert spill == []
+    page.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
 def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
