@@ -304,6 +304,35 @@ def test_projector_mode_draws_every_word_of_the_pictures_at_24px(browser, live_s
     page.close()
 
 
+@pytest.mark.parametrize("mode", ["", "&mode=projector"])
+def test_the_rnn_panels_keys_are_not_cut_off_at_the_top(browser, live_server, mode):
+    """The keys ("Cell 0", "RNN 0.5") sat on a baseline 18 units down: at the projector's
+    30-unit size their tops were cut off by the top of the chart."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{live_server}/#lang=en{mode}")
+    expect(page.locator("#memory-chart .lane-key")).to_have_count(2)
+    page.wait_for_timeout(100)  # the charts draw in the next frame
+    keys = page.evaluate("""() => [...document.querySelectorAll('.lane .lane-key')].map((key) => ({
+        text: key.textContent, top: key.getBoundingClientRect().top,
+        chart: key.ownerSVGElement.getBoundingClientRect().top }))""")
+    assert len(keys) == 4
+    for key in keys:
+        assert key["top"] >= key["chart"] - 0.5, key
+    page.close()
+
+
+def test_the_lesson_buttons_hold_their_words_on_a_projector(browser, live_server):
+    """Buttons have a 44 px min-width, which let the lesson's head squeeze "Print
+    worksheet" narrower than "worksheet": the word stuck out of its button."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{live_server}/#lang=en&mode=projector&lesson=protect")
+    expect(page.locator("#lesson-title")).to_have_text("4. Protect")
+    spill = page.evaluate("""() => [...document.querySelectorAll('.lesson-head > *')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.id)""")
+    assert spill == []
+    page.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
 def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)

@@ -4,6 +4,10 @@ import { Plot, magnitude } from "./plot.js";
 import { factor, fmt } from "./format.js";
 import { t } from "./i18n.js";
 
+// The keys hang from the top of the chart (CSS: text-before-edge), so the projector's larger
+// size grows them downwards instead of cutting off their tops.
+const KEY_Y = 2;
+
 export class CompareView {
   constructor(memorySvg, flowSvg, { onJump }) {
     this.memory = new Plot(memorySvg, { left: 10, right: 390, top: 30, bottom: 160 });
@@ -33,8 +37,8 @@ export class CompareView {
     p.stairs(rnns.map((s) => y(s.cell)), { class: "series rnn-line" });
     p.stairs(cells.map((s) => y(s.cell)), { class: "series cell-line" });
     const k = state.step - 1;
-    p.text(10, 18, `${t("compare.cell")} ${fmt(cell.steps[k].cell)}`, { class: "lane-key cell-key" });
-    p.text(210, 18, `${t("compare.rnn")} ${fmt(rnn.steps[k].cell)}`, { class: "lane-key rnn-key",
+    p.text(10, KEY_Y, `${t("compare.cell")} ${fmt(cell.steps[k].cell)}`, { class: "lane-key cell-key" });
+    p.text(210, KEY_Y, `${t("compare.rnn")} ${fmt(rnn.steps[k].cell)}`, { class: "lane-key rnn-key",
       "data-testid": "rnn-value" });
   }
 
@@ -48,9 +52,9 @@ export class CompareView {
     p.stairs(cell.error_flow.map(() => y(0)), { class: "axis" });
     p.stairs(rnn.error_flow.map(y), { class: "series rnn-line" });
     p.stairs(cell.error_flow.map(y), { class: "series cell-line" });
-    p.text(10, 18, `${t("compare.cell")} ${factor(cell.error_flow[0])}`, { class: "lane-key cell-key",
+    p.text(10, KEY_Y, `${t("compare.cell")} ${factor(cell.error_flow[0])}`, { class: "lane-key cell-key",
       "data-testid": "cell-flow" });
-    p.text(210, 18, `${t("compare.rnn")} ${factor(rnn.error_flow[0])}`, { class: "lane-key rnn-key",
+    p.text(210, KEY_Y, `${t("compare.rnn")} ${factor(rnn.error_flow[0])}`, { class: "lane-key rnn-key",
       "data-testid": "rnn-flow" });
   }
 }
