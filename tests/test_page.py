@@ -250,3 +250,37 @@ def test_the_markup_stands_at_the_defaults_before_the_scripts_run(browser, live_
              if markup.get(key) != value and not key.startswith(("teacher-", "train-demo"))}
     assert jumps == {}
     assert markup["speed"] == "2" and markup["gate-forget"] == "1" and markup["rnn-loop-value"] == "0.9"
+
+
+
+# From the first frame in which the plate is drawn with its opening set, for 12 frames: its
+# drawn (computed) top against the one set, in SVG units.
+FIRST_FRAMES = """(() => {
+  window.plateFrames = [];
+  const frame = () => {
+    const plate = document.querySelector('#diagram .%s .plate');
+    if (plate?.hasAttribute('y') && plate.checkVisibility()) {
+      window.plateFrames.push([parseFloat(getComputedStyle(plate).y), parseFloat(plate.getAttribute('y'))]);
+    }
+    if (window.plateFrames.length < 12) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();"""
+
+
+@pytest.mark.parametrize("variant, gate", [("lstm1997", "gate-input"), ("gru", "gate-reset")])
+def test_the_gates_plates_are_drawn_in_place_and_slide_only_later(page, live_server, variant, gate):
+    """The plates were made at y = 0 and slid to their first opening over 0.15 s, so a
+    screenshot just after load caught them half-way."""
+    page.add_init_script(FIRST_FRAMES % gate)  # (run by DevTools: the page's CSP allows it)
+    page.goto(f"{live_server}/#variant={variant}&lang=en")
+    frames = []
+    for _ in range(200):  # (polled from here: the CSP forbids wait_for_function's eval)
+        frames = page.evaluate("window.plateFrames")
+        if len(frames) >= 12:
+            break
+        page.wait_for_timeout(20)
+    assert len(frames) == 12 and all(abs(drawn - set_) < 0.01 for drawn, set_ in frames), frames
+    # Later openings still slide.
+    plate = page.locator(f"#diagram .{gate} .plate").first
+    assert plate.evaluate("(p) => getComputedStyle(p).transitionDuration") == "0.15s"

@@ -290,13 +290,70 @@ def smallest(page, where=lambda w: True):
 CHARTS = ("diagram ", "timeline ", "memory-chart ", "flow-chart ")
 
 
+def drawn(page, url):
+    """Load `url` afresh (not a hash change: a lesson would keep its variant) and wait for its
+    diagram (the GRU's drawing is fetched when first needed) and, a frame later, the charts."""
+    page.goto("about:blank")
+    page.goto(url)
+    if "variant=gru" in url:
+        expect(page.locator("#diagram .gru-drawing")).to_be_visible()
+    else:
+        expect(page.locator("#diagram .cell-value")).not_to_have_text("")
+    page.wait_for_timeout(100)
+
+
+# What crowds the GRU's drawing: pairs of words whose boxes overlap, and words a wire runs
+# through or that lie on a valve's plate, a chip or the candidate's box (not their own).
+# Boxes are the browser's (getBoundingClientRect), shrunk by 1 CSS px so words may touch.
+GRU_CROWDING = """() => {
+  const g = document.querySelector('#diagram .gru-drawing');
+  const texts = [...g.querySelectorAll('text')].filter((t) => t.textContent.trim() && t.checkVisibility());
+  const boxes = texts.map((t) => { const r = t.getBoundingClientRect();
+    return { text: t.textContent, l: r.left + 1, r: r.right - 1, t: r.top + 1, b: r.bottom - 1 }; });
+  const meets = (a, r) => a.l < r.right && r.left < a.r && a.t < r.bottom && r.top < a.b;
+  const inside = (a, p) => a.l < p.x && p.x < a.r && a.t < p.y && p.y < a.b;
+  const out = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (meets(a, { left: b.l, right: b.r, top: b.t, bottom: b.b })) out.push([a.text, b.text]);
+  }));
+  for (const wire of g.querySelectorAll('path.wire')) {
+    const m = wire.getScreenCTM(), n = wire.getTotalLength();
+    for (let k = 0; k <= 200; k++) {
+      const p = wire.getPointAtLength((n * k) / 200).matrixTransform(m);
+      for (const a of boxes) if (inside(a, p)) out.push(["wire", a.text]);
+    }
+  }
+  for (const shape of g.querySelectorAll('.plate, .chip rect, .gru-box')) {
+    const r = shape.getBoundingClientRect();
+    texts.forEach((t, i) => {
+      const own = shape.closest('.chip')?.contains(t) || (shape.matches('.gru-box') && t.matches('.candidate-value'));
+      if (!own && meets(boxes[i], r)) out.push([shape.getAttribute('class') ?? 'chip', boxes[i].text]);
+    });
+  }
+  return [...new Set(out.map((pair) => pair.join(" / ")))];
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_the_grus_words_never_crowd_each_other_or_a_wire(browser, live_server, lang):
+    """At 390 px the GRU's words grow to 34 units but sat 24 apart: "keep 1 - z" on "100%",
+    "Reset gate" into "from h0"; a projector's 31-34 units did the same."""
+    for size, options, extra in (((390, 844), {"has_touch": True, "is_mobile": True}, ""),
+                                 ((768, 1024), {}, ""), ((1280, 720), {}, "&mode=projector")):
+        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, **options)
+        page = context.new_page()
+        open_ = "#variant=gru&update=1" + "," * 11 + "&reset=0" + "," * 11  # one value a step
+        for hash_ in ("#variant=gru", open_):
+            drawn(page, f"{live_server}/{hash_}{extra}&lang={lang}")
+            assert page.evaluate(GRU_CROWDING) == [], (size, hash_)
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "zh-Hant"])
 def test_projector_mode_draws_every_word_of_the_pictures_at_24px(browser, live_server, lang):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    for hash_ in ("#mode=projector", "#mode=projector&lesson=protect"):
-        page.goto(f"{live_server}/{hash_}&lang={lang}")
-        expect(page.locator("#diagram .cell-value")).not_to_have_text("")
-        page.wait_for_timeout(100)  # the charts draw in the next frame
+    for hash_ in ("#mode=projector", "#mode=projector&lesson=protect", "#mode=projector&variant=gru"):
+        drawn(page, f"{live_server}/{hash_}&lang={lang}")
         svg = smallest(page, lambda w: w.startswith(CHARTS))
         assert svg["size"] >= 24, svg
         legend = smallest(page, lambda w: "legend" in w or w.startswith("LI"))
@@ -337,10 +394,8 @@ def test_the_lesson_buttons_hold_their_words_on_a_projector(browser, live_server
 def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
-    for hash_ in ("#step=3", "#lesson=protect&hide=teacher"):
-        page.goto(f"{live_server}/{hash_}&lang={lang}")
-        expect(page.locator("#diagram .cell-value")).not_to_have_text("")
-        page.wait_for_timeout(100)
+    for hash_ in ("#step=3", "#lesson=protect&hide=teacher", "#variant=gru&step=3"):
+        drawn(page, f"{live_server}/{hash_}&lang={lang}")
         tiny = smallest(page)
         assert tiny["size"] >= 12, tiny
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

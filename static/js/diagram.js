@@ -16,9 +16,10 @@ const LOOP_TOP = 8; // control height of the loop arc; its peak is near y = 44
 const VALVE_GAP = 64; // opening of a fully open gate, in SVG units
 
 /** A gate drawn as two plates across a wire; the gap between them is how far it is open.
- *  With `beside`, its label and value sit to its right instead of above and below. */
+ *  With `beside`, its label and value sit to its right instead of above and below. Its plates
+ *  slide to a new opening (app.css), but not to the first: they are drawn where they belong. */
 function valve(parent, x, y, cls, { scale = 1, beside = false } = {}) {
-  const g = el("g", { class: `valve ${cls}`, transform: `translate(${x} ${y})` }, parent);
+  const g = el("g", { class: `valve ${cls} unplaced`, transform: `translate(${x} ${y})` }, parent);
   const plates = el("g", { transform: `scale(${scale})` }, g);
   const a = el("rect", { class: "plate", x: -9, width: 18, height: 40, rx: 4 }, plates);
   const b = el("rect", { class: "plate", x: -9, width: 18, height: 40, rx: 4 }, plates);
@@ -34,6 +35,10 @@ function valve(parent, x, y, cls, { scale = 1, beside = false } = {}) {
       b.setAttribute("y", gap / 2);
       g.classList.toggle("closed", open < 0.02);
       value.textContent = pct(open);
+      if (g.classList.contains("unplaced")) {
+        getComputedStyle(a).y; // the first opening takes effect now, with no transition...
+        g.classList.remove("unplaced"); // ...and the next ones slide
+      }
     },
   };
 }

@@ -14,6 +14,28 @@ const REC_Y = 226; // the recurrent input's wire into the candidate
 const OUT_Y = BOX.y + BOX.h / 2; // the candidate's wire out, to the write valve
 const MIX_X = 720; // where keeping and writing meet
 const DOWN_X = 300; // where the recurrent input leaves the state line
+const PHONE = "(max-width: 600px)"; // app.css's phone rule: the words grow to 34 units
+
+// Where the words go, as [x, y, text-anchor]: a valve's label and value relative to the
+// valve, the rest in the SVG's units. `wide` is for the desktop's 22-24 unit words; `large`
+// for a phone's 34 and a projector's 31-34, which would run into each other there: each
+// valve's label and value go on one line, or beside a wire, where the room is.
+const LAYOUT = {
+  wide: {
+    resetLabel: [0, -84, "middle"], resetValue: [0, -54, "middle"],
+    keepLabel: [0, -80, "middle"], keepValue: [0, -50, "middle"],
+    writeLabel: [0, 70, "middle"], writeValue: [0, 100, "middle"],
+    updateLabel: [MIX_X + 16, LINE_Y + 90, "start"], updateValue: [MIX_X + 16, LINE_Y + 118, "start"],
+    recurrentLabel: [DOWN_X - 10, LINE_Y + 56, "end"], boxTitle: [BOX.x + BOX.w / 2, BOX.y + BOX.h + 30, "middle"],
+  },
+  large: {
+    resetLabel: [-58, -70, "start"], resetValue: [-16, 46, "end"], // above right, below left
+    keepLabel: [-12, -56, "end"], keepValue: [12, -56, "start"], // either side, over the line
+    writeLabel: [92, -64, "start"], writeValue: [92, -16, "start"], // right of the wire up
+    updateLabel: [656, 300, "start"], updateValue: [656, 344, "start"], // under the write valve
+    recurrentLabel: [DOWN_X - 10, 204, "end"], boxTitle: [BOX.x + BOX.w / 2, BOX.y + BOX.h + 36, "middle"],
+  },
+};
 
 export class GruDrawing {
   /** svg: the diagram's SVG; valve(parent, x, y, cls, options): the diagram's gate drawing. */
@@ -35,23 +57,19 @@ export class GruDrawing {
     // The recurrent input: down from the state line, through the reset gate, into the candidate.
     path("gru-recurrent", `M${DOWN_X} ${LINE_Y} V ${REC_Y} H 346`, false);
     this.recurrentWire = path("gru-recurrent", `M394 ${REC_Y} H ${BOX.x - 4}`);
-    this.recurrentLabel = el("text", { class: "flow-label", x: DOWN_X - 10, y: LINE_Y + 56, "text-anchor": "end" }, g);
+    this.recurrentLabel = el("text", { class: "flow-label" }, g); // placed by place()
     // The candidate box.
     el("rect", { class: "gru-box", x: BOX.x, y: BOX.y, width: BOX.w, height: BOX.h, rx: 18 }, g);
-    this.boxTitle = el("text", { class: "gru-box-title", x: BOX.x + BOX.w / 2, y: BOX.y + BOX.h + 30,
-      "text-anchor": "middle" }, g);
+    this.boxTitle = el("text", { class: "gru-box-title" }, g);
     this.boxValue = el("text", { class: "candidate-value", x: BOX.x + BOX.w / 2, y: OUT_Y + 14,
       "text-anchor": "middle" }, g);
     // Gates: reset on the recurrent input; the update gate as two valves, keep (1 - z) on the
-    // state line and write (z) on the candidate's way in, with its name and z by the mix.
+    // state line and write (z) on the candidate's way in, with its name and z (placed by place()).
     this.reset = valve(g, 370, REC_Y, "gate-reset", { scale: 0.6 });
-    place(this.reset, -78, -54);
     this.keep = valve(g, 560, LINE_Y, "gate-update", { scale: 0.6 });
-    place(this.keep, -70, -46);
     this.write = valve(g, 640, OUT_Y, "gate-update", { scale: 0.6 });
-    place(this.write, 70, 94);
-    this.updateLabel = el("text", { class: "valve-label gate-update-name", x: MIX_X + 16, y: LINE_Y + 90 }, g);
-    this.updateValue = el("text", { class: "valve-value gate-update-name", x: MIX_X + 16, y: LINE_Y + 118 }, g);
+    this.updateLabel = el("text", { class: "valve-label gate-update-name" }, g);
+    this.updateValue = el("text", { class: "valve-value gate-update-name" }, g);
     // Chips: x_t in, h_{t-1} at the start of the state line, h_t (the output) at its end.
     this.inChip = chip(g, 20, X_Y, "gru-in");
     this.prevChip = chip(g, 20, LINE_Y, "gru-prev");
@@ -63,6 +81,27 @@ export class GruDrawing {
     });
     this.group.style.display = "none";
     this.shown = false;
+    this.layout = null; // "wide" or "large", once placed
+    this.phone = window.matchMedia(PHONE);
+    this.phone.addEventListener("change", () => this.place());
+  }
+
+  /** Put the words where LAYOUT says for the page's word size now (phone or projector: large). */
+  place() {
+    const name = this.phone.matches || document.body.classList.contains("projector") ? "large" : "wide";
+    if (name === this.layout) return;
+    this.layout = name;
+    const texts = {
+      resetLabel: this.reset.label, resetValue: this.reset.value, keepLabel: this.keep.label,
+      keepValue: this.keep.value, writeLabel: this.write.label, writeValue: this.write.value,
+      updateLabel: this.updateLabel, updateValue: this.updateValue,
+      recurrentLabel: this.recurrentLabel, boxTitle: this.boxTitle,
+    };
+    for (const [key, [x, y, anchor]] of Object.entries(LAYOUT[name])) {
+      texts[key].setAttribute("x", x);
+      texts[key].setAttribute("y", y);
+      texts[key].setAttribute("text-anchor", anchor);
+    }
   }
 
   /** Draw the GRU for view {state, step, previous (h_{t-1})}; the rest of the SVG is hidden
@@ -77,6 +116,7 @@ export class GruDrawing {
       this.shown = on;
     }
     if (!on) return false;
+    this.place(); // (projector mode may have changed)
     const z = step.update_gate;
     this.reset.set(step.reset_gate);
     this.keep.set(1 - z);
@@ -102,12 +142,6 @@ export class GruDrawing {
     if (state.computed) this.connections.update(state); // (the training lab's view has no modes)
     return true;
   }
-}
-
-/** Move a valve's label and value to these heights (relative to the valve). */
-function place(valve, labelY, valueY) {
-  valve.label.setAttribute("y", labelY);
-  valve.value.setAttribute("y", valueY);
 }
 
 function chip(parent, x, y, cls) {
