@@ -144,6 +144,12 @@ class Settings:
     train_max_seconds: float = 1200  # s a training job may run at most
     train_unwatched: float = 60  # s a job runs with no open event stream and no status read
 
+    @property
+    def shared(self) -> bool:
+        """Whether every worker sees the same live classes and training jobs: one worker, or
+        several sharing a Redis. Without it, classes and jobs are refused (they would split)."""
+        return bool(self.redis_url) or self.workers == 1
+
 
 def from_env(environ: dict | None = None) -> Settings:
     """The settings in force, from `environ` (default: os.environ)."""

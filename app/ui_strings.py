@@ -41,9 +41,14 @@ def negotiate(accept_language: str | None) -> str:
 
 
 @cache
+def first_render_keys() -> frozenset[str]:
+    """The string keys the page's first-render modules may ask for (read once, not per language)."""
+    return frozenset(page_modules.keys_used(page_modules.first_render(), set(strings("en"))))
+
+
+@cache
 def first_render_strings(lang: str) -> dict[str, str]:
     """The strings the page's first-render modules may ask for, in one language: what the
     page embeds. The parts loaded later fetch the whole file (static/js/i18n.js)."""
-    every = strings(lang)
-    wanted = page_modules.keys_used(page_modules.first_render(), set(strings("en")))
-    return {key: text for key, text in every.items() if key in wanted}
+    wanted = first_render_keys()
+    return {key: text for key, text in strings(lang).items() if key in wanted}

@@ -41,7 +41,7 @@ class LiveInfo(BaseModel):
 
 def live_info(settings) -> dict:
     base = address.join_base(settings.public_url, settings.listen_host, settings.listen_port)
-    shared = bool(settings.redis_url) or settings.workers == 1
+    shared = settings.shared
     warning = (
         None
         if shared

@@ -130,7 +130,7 @@ async def start(request: TrainRequest, http: Request) -> Response:
     if request.task == "adding" and request.lag < 2:
         raise FieldError("lag", "the adding problem needs a length of at least 2")
     settings = http.app.state.settings
-    if settings.workers > 1 and not settings.redis_url:  # the job's own worker alone would know it
+    if not settings.shared:  # the job's own worker alone would know it
         message = (
             f"The server runs {settings.workers} workers without Redis, so a training job would be "
             "unknown to all but one of them: start it with --workers 1, or give --redis-url."
