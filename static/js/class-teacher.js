@@ -4,6 +4,7 @@
 // right value; lock, unlock, gather, end. A reload keeps the class ({code, secret} in
 // localStorage); after a server restart the teacher's hello resumes it.
 import { ClassRuns } from "./class-runs.js";
+import { TEACHING_KEY } from "./config.js";
 import { fmt } from "./format.js";
 import { t } from "./i18n.js";
 import { ClassSocket, errorText } from "./live.js";
@@ -12,13 +13,12 @@ import { serializeShared } from "./state.js";
 import { freshRun, state, subscribe } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
-const KEY = "lstm-lab.class";
 const STATE_EVERY = 50; // ms: at most 20 state messages a second, the latest wins
 const CONFIRM_FOR = 5000; // ms "End the class" waits for its confirming second press
 
 function stored() {
   try {
-    const saved = JSON.parse(localStorage.getItem(KEY));
+    const saved = JSON.parse(localStorage.getItem(TEACHING_KEY));
     return saved?.code && saved?.secret ? saved : null;
   } catch {
     return null;
@@ -115,7 +115,7 @@ export class TeacherClass {
 
   begin(saved) {
     this.saved = saved;
-    localStorage.setItem(KEY, JSON.stringify(saved));
+    localStorage.setItem(TEACHING_KEY, JSON.stringify(saved));
     this.sentText = null;
     this.socket = new ClassSocket(saved.code, {
       hello: () => ({ type: "hello", role: "teacher", secret: saved.secret, state: serializeShared(state) }),
@@ -273,7 +273,7 @@ export class TeacherClass {
     this.saved = null;
     this.question = this.answers = null;
     this.revealedIds.clear();
-    localStorage.removeItem(KEY);
+    localStorage.removeItem(TEACHING_KEY);
     if ($("class-qr-dialog").open) $("class-qr-dialog").close();
     this.render();
   }

@@ -3,6 +3,9 @@
 // declares them.
 export const CONFIG = JSON.parse(document.getElementById("lab-config").textContent);
 
+// localStorage: the class this browser teaches (class-teacher.js), so a reload takes it up again.
+export const TEACHING_KEY = "lstm-lab.class";
+
 export const GATES = CONFIG.gates; // every gate any variant has
 export const GATE_DEFAULT = CONFIG.gate_default; // closed, keep, closed; GRU: keep, let h_{t-1} in
 

@@ -1,5 +1,6 @@
 // The page's wiring: the store (state and run, static/js/store.js) is the one path from
 // every control to the views; this module builds the panels and connects them.
+import { TEACHING_KEY } from "./config.js";
 import { Controls } from "./controls.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { wireKeyboard } from "./keyboard.js";
@@ -16,7 +17,6 @@ import { showNotice, Views } from "./views.js";
 const studentSide = part(() => import("./class-student.js"));
 const teacherSide = part(() => Promise.all([import("./teacher.js"), import("./class-teacher.js")]));
 const trainingLab = part(() => import("./train.js"));
-const TEACHING = "lstm-lab.class"; // class-teacher.js's KEY: this browser teaches a class
 
 const $ = (id) => document.getElementById(id);
 const { state, change } = store;
@@ -82,7 +82,7 @@ store.subscribeConnection((status, detail) => views.showConnection(status, detai
 
 function teaching() {
   try {
-    return Boolean(localStorage.getItem(TEACHING));
+    return Boolean(localStorage.getItem(TEACHING_KEY));
   } catch {
     return false;
   }
