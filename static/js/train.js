@@ -15,7 +15,7 @@ const $ = (id) => document.getElementById(id);
  *  every screen, and the margins grow with them. */
 export function curveLayout(width, font) {
   const height = Math.round(font * 11);
-  return { width, height, left: Math.round(font * 2.2 + 8), right: width - 4, top: Math.round(font * 0.8),
+  return { width, height, font, left: Math.round(font * 2.2 + 8), right: width - 4, top: Math.round(font * 0.8),
     bottom: height - Math.round(font * 1.8) };
 }
 
@@ -197,14 +197,13 @@ export class TrainPanel {
   /** A network with no memory at all: a dotted line at the share right it can reach. */
   drawGuess(svg, y) {
     if (!this.guess) return;
-    const { left, right } = this.layout;
+    const { left, right, font } = this.layout;
     const level = y(this.guess.solved_fraction);
     el("path", { class: "guess-line", d: `M${left} ${level}H${right}` }, svg);
     const text = t("train.guess", { percent: pct(this.guess.solved_fraction), loss: fmt(this.guess.loss) });
     const label = el("text", { class: "curve-tick guess-label", x: right - 8, y: level - 8, "text-anchor": "end", text }, svg);
     const cut = text.search(/[:：]/) + 1; // too wide for the plot (a phone): two lines, split after the colon
     if (cut > 0 && label.getComputedTextLength() > right - left - 16) {
-      const font = parseFloat(getComputedStyle(svg).fontSize);
       label.textContent = "";
       el("tspan", { x: right - 8, dy: -1.2 * font, text: text.slice(0, cut).trim() }, label);
       el("tspan", { x: right - 8, dy: 1.2 * font, text: text.slice(cut).trim() }, label);
