@@ -1,6 +1,5 @@
 """The page itself, the teacher's guide and the health check."""
 
-import hashlib
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -70,7 +69,7 @@ def page(request: Request, join: str | None = None, status_code: int = 200) -> R
 def prepared(lang: str, join: str | None) -> tuple[bytes, dict[str, bytes], str]:
     """The page for `lang` (join: None, or "" for the join form), its br and gzip versions, its ETag."""
     body = render(lang, join).encode()
-    return body, precompress.compressed(body), '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    return body, precompress.compressed(body), precompress.tag_of(body)
 
 
 def render(lang: str, join: str | None) -> str:
