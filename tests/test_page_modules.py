@@ -16,7 +16,7 @@ from app.static_files import VERSIONED
 JS = STATIC / "js"
 LAZY = {"train.js", "teacher.js", "qrview.js", "class-teacher.js", "class-runs.js", "class-spread.js",
         "class-student.js", "class-join.js", "class-question.js", "live.js", "export.js", "gru_diagram.js",
-        "worksheet.js", "comparison.js"}
+        "worksheet.js", "comparison.js", "lesson-panel.js"}
 
 
 def imports_of(name: str) -> list[str]:
