@@ -13,6 +13,9 @@ from ..paths import ROOT, STATIC, TEMPLATES as TEMPLATE_DIR
 from ..static_files import VERSIONED
 
 TEMPLATES = Jinja2Templates(directory=TEMPLATE_DIR)
+# The page's embedded JSON (`tojson`) as UTF-8 without spaces: a Chinese word as its own three
+# bytes, not six per character as \uXXXX (tojson still escapes <, >, & and ').
+TEMPLATES.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
 router = APIRouter(tags=["page"])
 # The icon inside the page (a data: URL, ~250 bytes gzipped) rather than a request of its own.
 FAVICON = "data:image/svg+xml," + quote((STATIC / "img" / "favicon.svg").read_text().strip(), safe=" =:/")
