@@ -5,9 +5,10 @@ paint, and the Content-Security-Policy source that allows exactly that text and 
 import base64
 import hashlib
 
+from .minify import minified
 from .paths import STATIC
 
-CSS = (STATIC / "css" / "app.css").read_text(encoding="utf-8")
+CSS = minified("app.css", (STATIC / "css" / "app.css").read_bytes()).decode("utf-8")
 if "</" in CSS:  # would end the <style> element early
     raise ValueError("static/css/app.css must not contain '</'")
 SOURCE = "'sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode() + "'"

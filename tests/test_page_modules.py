@@ -16,7 +16,7 @@ from app.static_files import VERSIONED
 JS = STATIC / "js"
 LAZY = {"train.js", "teacher.js", "qrview.js", "class-teacher.js", "class-runs.js", "class-spread.js",
         "class-student.js", "class-join.js", "class-question.js", "live.js", "export.js", "gru_diagram.js",
-        "worksheet.js", "comparison.js"}
+        "worksheet.js", "comparison.js", "lesson-panel.js"}
 
 
 def imports_of(name: str) -> list[str]:
@@ -71,7 +71,10 @@ def template_prefixes(name: str) -> set[str]:
 @pytest.mark.parametrize("lang", ui_strings.CODES)
 def test_the_embedded_strings_cover_every_first_render_module(client, lang):
     html = client.get("/", headers={"accept-language": {"en": "en", "zh-Hant": "zh-TW", "zh-Hans": "zh-CN"}[lang]}).text
-    embedded = json.loads(re.search(r'id="lab-strings" data-lang="[^"]+" data-partial>(.*?)</script>', html, re.S)[1])
+    text = re.search(r'id="lab-strings" data-lang="[^"]+" data-partial>(.*?)</script>', html, re.S)[1]
+    # As UTF-8 without spaces (only <, >, & and ' escaped): a Chinese word is half the bytes.
+    assert not re.search(r"\\u(?!00(3c|3e|26|27))", text) and '", "' not in text
+    embedded = json.loads(text)
     every = ui_strings.strings(lang)
     for module in page_modules.first_render():
         assert literal_keys(module) <= embedded.keys(), module
@@ -149,3 +152,30 @@ def test_the_gru_drawing_is_fetched_when_chosen_and_retried(page, live_server):
     page.get_by_role("button", name="Step forward").click()  # the next drawing tries again
     expect(page.locator("#diagram .gru-drawing")).to_be_visible()
     expect(page.locator("#diagram")).to_have_css("visibility", "visible")
+
+
+@pytest.mark.browser
+def test_the_parts_style_comes_with_the_first_part_once(page, live_server):
+    sheets, refused = [], []
+
+    def refuse_once(route):
+        if refused:
+            return route.continue_()
+        refused.append(route.request.url)
+        return route.abort()
+
+    page.on("request", lambda r: sheets.append(r.url) if r.url.endswith(".css") else None)
+    page.route("**/css/parts.css", refuse_once)
+    page.goto(f"{live_server}/")
+    expect(page.get_by_test_id("cell-value")).not_to_have_text("")
+    assert sheets == []  # the first render's style is in the page
+    page.locator("#open-train").click()  # the sheet is refused once: the lab stays shut
+    expect(page.locator("#notice")).to_have_text(ui_strings.strings("en")["notice.part_failed"])
+    expect(page.locator("#train")).to_be_hidden()
+    page.locator("#open-train").click()
+    expect(page.locator("#train")).to_be_visible()
+    expect(page.locator("#train-form")).to_have_css("display", "flex")  # a rule of parts.css
+    page.locator("#open-teacher").click()  # a second part: the sheet is not fetched again
+    expect(page.locator("#teacher-dialog")).to_be_visible()
+    assert [url.rsplit("/", 2)[-2:] for url in sheets] == [["css", "parts.css"]] * 2
+    assert page.locator("link[rel=stylesheet]").count() == 1

@@ -3,7 +3,7 @@
 // beside the student's own answer.
 import { fmt } from "./format.js";
 import { t } from "./i18n.js";
-import { isClose } from "./lessons.js";
+import { isClose } from "./lesson-panel.js";
 
 const $ = (id) => document.getElementById(id);
 

@@ -4,7 +4,7 @@ import { TEACHING_KEY } from "./config.js";
 import { Controls } from "./controls.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { wireKeyboard } from "./keyboard.js";
-import { LessonPanel } from "./lessons.js";
+import { Lessons } from "./lessons.js";
 import { Menus } from "./menus.js";
 import { part } from "./once.js";
 import { Playback } from "./playback.js";
@@ -23,7 +23,7 @@ const { state, change } = store;
 let teacherClass = null; // made with the Teacher dialog, or when a reload resumes a class
 let studentClass = null; // made on a join page
 
-const lessons = new LessonPanel({
+const lessons = new Lessons({
   onAnswer: (entry) => change((s) => goTo(s, entry.at)), // the panel reveals once the run is in
   onLeave: () => change((s) => (s.lesson = null)),
   onOpen: (id) => menus.openLesson(id, { apply: true }),

@@ -237,7 +237,8 @@ export class TrainPanel {
     }
     this.timeline.update({ state: view, cell: { steps } });
     $("train-demo-step").value = String(this.demoStep);
-    $("train-demo-step-value").textContent = `${this.demoStep} / ${steps.length}${current.label ? ` · ${current.label}` : ""}`;
+    const label = current.label ? " · " + current.label : "";
+    $("train-demo-step-value").textContent = `${this.demoStep} / ${steps.length}${label}`;
     $("train-demo-desc").textContent = `${current.label ?? ""} ${t("readout.cell")} ${fmt(current.cell)}, ${t("readout.output")} ${fmt(current.output)}`;
   }
 

@@ -1,6 +1,6 @@
 // A printable worksheet for the open lesson: the tape and the gate settings, an empty table
 // for the class's predictions, and, on a page of its own, the answer key for the teacher.
-// Shown only in print (app.css @media print); the answers come from the page's own run of
+// Shown only in print (parts.css @media print); the answers come from the page's own run of
 // the lesson's setup, never from what a student has changed on screen.
 import { runLocally } from "./cell.js";
 import { cellRunBody } from "./api.js";
