@@ -568,17 +568,17 @@ def test_a_teacher_sees_and_stops_a_students_training_run(class_server, device):
     join(student, url)
     open_panel(teacher)
     teacher.locator("#class-unlock").click()  # students may explore (and train) on their own
-    close_panel(teacher)
+    runs = teacher.locator("#class-runs li")
+    expect(runs).to_have_text(["No student has started a training run in this class."])
     student.locator("#class-explore").click()
     student.locator("#open-train").click()
     student.locator("#train-lag").fill("1000")
     student.locator("#train-model").select_option("rnn")
     student.get_by_role("button", name="Start training").click()
     expect(student.locator("#train-stop")).to_be_enabled()
-    open_panel(teacher)
-    runs = teacher.locator("#class-runs li")
+    # The open dialog asks again by itself (every 4 s): no Refresh press.
+    expect(runs.first).to_contain_text("plain RNN (no gates), lag 1000: running", timeout=12000)
     expect(runs).to_have_count(1)
-    expect(runs.first).to_contain_text("plain RNN (no gates), lag 1000: running")
     runs.first.get_by_role("button", name="Stop").click()
     expect(runs.first).to_contain_text("stopped")
     expect(student.locator("#train-stop")).to_be_disabled()  # the student's page saw it end
