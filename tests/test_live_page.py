@@ -582,3 +582,14 @@ def test_a_teacher_sees_and_stops_a_students_training_run(class_server, device):
     runs.first.get_by_role("button", name="Stop").click()
     expect(runs.first).to_contain_text("stopped")
     expect(student.locator("#train-stop")).to_be_disabled()  # the student's page saw it end
+
+
+def test_the_class_bars_follow_a_change_of_language(class_server, device):
+    teacher, student = device(), device()
+    code, url = start_class(teacher, class_server.url)
+    join(student, url)
+    student.locator("#language").select_option("zh-Hant")  # a student may pick their own
+    expect(student.get_by_test_id("class-status")).to_have_text(HANT["class.status_following"].format(code=code))
+    expect(student.locator("#class-lock-note")).to_have_text(HANT["class.lock_note"])  # a new class starts locked
+    teacher.locator("#language").select_option("zh-Hant")
+    expect(teacher.locator("#class-bar-count")).to_have_text(HANT["class.count"].format(n=1))

@@ -2,7 +2,7 @@
 // join link /join/CODE), following the class's state in the student's own language,
 // controls that are off (and say so) while following, exploring on one's own when the
 // teacher allows it; the class's questions are class-question.js.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { JoinForm } from "./class-join.js";
 import { StudentQuestion } from "./class-question.js";
 import { ClassSocket, errorText } from "./live.js";
@@ -51,7 +51,10 @@ export class StudentClass {
     $("class-explore").addEventListener("click", () => this.explore());
     $("class-back").addEventListener("click", () => this.backToClass());
     $("class-leave").addEventListener("click", () => this.leave());
-    subscribe(() => this.afterDraw());
+    subscribe(() => {
+      if (this.shownIn !== language()) this.render(); // the bar in the student's new language too
+      else this.afterDraw();
+    });
   }
 
   /** A page opened at /join or /join/CODE: show the form, or join at once. */
@@ -248,6 +251,7 @@ export class StudentClass {
   }
 
   render() {
+    this.shownIn = language();
     const shown = this.status !== "idle";
     $("class-bar").hidden = !shown;
     $("class-bar-student").hidden = !shown;

@@ -6,7 +6,7 @@
 import { ClassRuns } from "./class-runs.js";
 import { TEACHING_KEY } from "./config.js";
 import { fmt } from "./format.js";
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 import { ClassSocket, errorText } from "./live.js";
 import { drawSpread } from "./class-spread.js";
 import { serializeShared } from "./state.js";
@@ -58,7 +58,13 @@ export class TeacherClass {
     $("class-reveal").addEventListener("click", () => this.reveal());
     $("class-panel").addEventListener("click", () => $("open-teacher").click());
     $("class-qr-full").addEventListener("click", () => $("class-qr-dialog").showModal());
-    subscribe(() => this.stateChanged());
+    subscribe(() => {
+      if (this.running && this.shownIn !== language()) { // the bar and the run list in the new language
+        this.render();
+        this.runs.refresh();
+      }
+      this.stateChanged();
+    });
   }
 
   get running() {
@@ -279,6 +285,7 @@ export class TeacherClass {
   }
 
   render() {
+    this.shownIn = language();
     const running = this.running;
     $("class-running").hidden = !running;
     $("class-start").hidden = running || !this.canStart;
