@@ -579,8 +579,17 @@ def test_a_teacher_sees_and_stops_a_students_training_run(class_server, device):
     # The open dialog asks again by itself (every 4 s): no Refresh press.
     expect(runs.first).to_contain_text("plain RNN (no gates), lag 1000: running", timeout=12000)
     expect(runs).to_have_count(1)
-    runs.first.get_by_role("button", name="Stop").click()
+    said = teacher.locator("#class-runs-said")  # read out: the new run, not every count
+    expect(said).to_contain_text("lag 1000: running")
+    counted = runs.first.text_content()
+    stop = runs.first.get_by_role("button", name="Stop")
+    stop.focus()
+    expect(runs.first).not_to_have_text(counted, timeout=12000)  # the count moves on by itself
+    expect(runs.first.get_by_role("button", name="Stop")).to_be_focused()  # across the redraw
+    teacher.keyboard.press("Enter")
     expect(runs.first).to_contain_text("stopped")
+    expect(runs.first).to_be_focused()  # the keyboard stays on the stopped run, not the page
+    expect(said).to_contain_text("stopped")
     expect(student.locator("#train-stop")).to_be_disabled()  # the student's page saw it end
 
 

@@ -1,7 +1,7 @@
 // The teacher's view of the training runs started from the class's students' pages
 // (GET /api/train/class/{code} with the class's secret), each with a Stop button. While the
-// Teacher dialog is open it is asked again every few seconds and redrawn when a run starts
-// or ends (the list is a live region: a count of sequences alone would be read out each time).
+// Teacher dialog is open it is asked again every few seconds. A screen reader hears the list
+// when it is asked for and when a run starts or changes state, not every new count.
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,50 +12,56 @@ export class ClassRuns {
   constructor({ saved }) {
     this.saved = saved;
     this.timer = null;
-    this.shown = ""; // the runs on screen and their states
+    this.said = ""; // the runs and states last read out
     $("class-runs-refresh").addEventListener("click", () => this.refresh());
   }
 
   /** Refresh while the Teacher dialog is open and a class runs; stop when either ends. */
   watch() {
     this.timer ??= setInterval(() => {
-      if ($("teacher-dialog").open && this.saved()) return this.refresh({ changesOnly: true });
+      if ($("teacher-dialog").open && this.saved()) return this.refresh({ quiet: true });
       clearInterval(this.timer);
       this.timer = null;
     }, EVERY_MS);
   }
 
-  async refresh({ changesOnly = false } = {}) {
+  /** Ask for the runs and show them; `quiet`: read out only what started or changed. */
+  async refresh({ quiet = false } = {}) {
     const saved = this.saved();
-    const list = $("class-runs");
-    if (!saved) return list.replaceChildren();
+    if (!saved) return $("class-runs").replaceChildren();
     this.watch();
+    let lines;
+    let states = "unavailable";
     try {
       const response = await fetch(`/api/train/class/${encodeURIComponent(saved.code)}`,
         { headers: { "X-Class-Secret": saved.secret } });
       if (!response.ok) throw new Error(`${response.status}`);
       const { jobs } = await response.json();
-      const states = jobs.map((job) => `${job.id}:${job.status}`).join(" ");
-      if (!changesOnly || states !== this.shown) this.update(jobs);
-      this.shown = states;
+      lines = this.show(jobs);
+      states = jobs.map((job) => `${job.id}:${job.status}`).join(" ");
     } catch {
-      if (!changesOnly || this.shown !== "unavailable") this.note(t("class.runs_unavailable"));
-      this.shown = "unavailable";
+      lines = [this.note(t("class.runs_unavailable"))];
     }
+    if (!quiet || states !== this.said) $("class-runs-said").textContent = lines.join(". ");
+    this.said = states;
   }
 
   note(text) {
     const item = document.createElement("li");
     item.textContent = text;
     $("class-runs").replaceChildren(item);
+    return text;
   }
 
-  /** jobs: [{id, status, model, task, lag, progress}] -> one line each, Stop while running. */
-  update(jobs) {
-    if (!jobs.length) return this.note(t("class.runs_none"));
-    const focused = document.activeElement?.dataset?.job; // a Stop button keeps the keyboard
-    $("class-runs").replaceChildren(...jobs.map((job) => {
+  /** jobs: [{id, status, model, task, lag, progress}] -> one line each, Stop while running;
+   *  a focused Stop button keeps the keyboard. Returns the lines' words. */
+  show(jobs) {
+    if (!jobs.length) return [this.note(t("class.runs_none"))];
+    const focused = document.activeElement?.dataset?.job;
+    const items = jobs.map((job) => {
       const item = document.createElement("li");
+      item.dataset.run = job.id;
+      item.tabIndex = -1; // where the keyboard goes once its run is stopped
       item.textContent = t("class.runs_item", { model: t(`variant.${job.model}`), lag: job.lag,
         status: t(`class.runs_${job.status}`), sequences: (job.progress?.sequences ?? 0).toLocaleString() });
       if (job.status === "running") {
@@ -67,8 +73,10 @@ export class ClassRuns {
         item.append(" ", stop);
       }
       return item;
-    }));
+    });
+    $("class-runs").replaceChildren(...items);
     if (focused) $("class-runs").querySelector(`[data-job="${CSS.escape(focused)}"]`)?.focus();
+    return items.map((item) => item.firstChild.textContent);
   }
 
   async stop(id) {
@@ -76,6 +84,7 @@ export class ClassRuns {
     if (!saved) return;
     await fetch(`/api/train/class/${encodeURIComponent(saved.code)}/${encodeURIComponent(id)}`,
       { method: "DELETE", headers: { "X-Class-Secret": saved.secret } }).catch(() => null);
-    this.refresh();
+    await this.refresh();
+    ($("class-runs").querySelector(`[data-run="${CSS.escape(id)}"]`) ?? $("class-runs-refresh")).focus();
   }
 }
