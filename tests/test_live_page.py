@@ -177,6 +177,7 @@ def classroom(device, server, students_on=None):
     expect(hant.locator("#class-ask-feedback")).to_have_text("答案是 0.37。你答 0.5。")
     expect(teacher.locator("#class-spread .spread-right")).to_have_count(1)
     expect(teacher.get_by_role("button", name="Reveal")).to_be_disabled()
+    expect(teacher.locator("#predict")).to_be_hidden()  # the teacher's page no longer asks
     step_forward(teacher, 2)  # revealed: the class steps on
     same_view(teacher, en, hant)
     for step in range(3, 7):

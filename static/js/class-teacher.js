@@ -246,6 +246,7 @@ export class TeacherClass {
     const right = this.quantity === "output" ? step.output : step.cell;
     this.revealedIds.add(question.id);
     this.send({ type: "reveal", question: question.id, right });
+    this.lessons.withdraw(); // the teacher's own page stops asking too
   }
 
   /** Ending sends every student away: the first press asks for a second within

@@ -96,6 +96,14 @@ export class LessonPanel {
     $("predict-guess").focus();
   }
 
+  /** Stop asking the question on screen without an answer (a live class's teacher has
+   *  revealed it to everyone: stepping on is allowed). */
+  withdraw() {
+    if (!this.asking) return;
+    this.asking = null;
+    this.hidePrompt();
+  }
+
   settle(guess) {
     const entry = this.asking;
     if (!entry) return;

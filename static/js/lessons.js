@@ -57,6 +57,10 @@ export class Lessons {
     this.panel?.ask(entry);
   }
 
+  withdraw() {
+    this.panel?.withdraw();
+  }
+
   update(state, cell) {
     this.panel?.update(state, cell);
   }
