@@ -603,3 +603,18 @@ def test_the_class_bars_follow_a_change_of_language(class_server, device):
     expect(student.locator("#class-lock-note")).to_have_text(HANT["class.lock_note"])  # a new class starts locked
     teacher.locator("#language").select_option("zh-Hant")
     expect(teacher.locator("#class-bar-count")).to_have_text(HANT["class.count"].format(n=1))
+
+
+def test_the_join_link_breaks_before_its_code_and_the_qr_view_has_no_bar(class_server, device):
+    teacher = device()
+    code, url = start_class(teacher, class_server.url)
+    teacher.set_viewport_size({"width": 390, "height": 844})
+    open_panel(teacher)
+    link = teacher.get_by_test_id("class-join-url")
+    expect(link).to_have_text(url)  # the same words: a break opportunity adds none
+    expect(link.locator(".join-code")).to_have_text(code)
+    expect(link.locator(".join-code")).to_have_css("white-space", "nowrap")
+    teacher.locator("#class-qr-full").click()
+    close = teacher.locator("#class-qr-dialog > form")
+    expect(close).to_be_visible()
+    expect(close).to_have_css("border-top-width", "0px")  # no stray line above Close

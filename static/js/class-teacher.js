@@ -32,6 +32,15 @@ async function getJSON(path, init) {
   return answer;
 }
 
+/** The join link in `node`, breakable before the class code but never inside it. */
+function showLink(node, url) {
+  const cut = url.lastIndexOf("/") + 1;
+  const code = document.createElement("span");
+  code.className = "join-code";
+  code.textContent = url.slice(cut);
+  node.replaceChildren(url.slice(0, cut), document.createElement("wbr"), code);
+}
+
 export class TeacherClass {
   /** lessons: the lesson panel (the questions and what they ask about). */
   constructor({ lessons }) {
@@ -296,7 +305,7 @@ export class TeacherClass {
     if (!running) return;
     const { code, joinUrl } = this.saved;
     for (const id of ["class-code", "class-bar-code", "class-qr-code"]) $(id).textContent = code;
-    for (const id of ["class-join-url", "class-qr-url"]) $(id).textContent = joinUrl;
+    for (const id of ["class-join-url", "class-qr-url"]) showLink($(id), joinUrl);
     $("class-count").textContent = String(this.students);
     $("class-bar-count").textContent = t("class.count", { n: this.students });
     $("class-lock").disabled = this.locked;
