@@ -404,6 +404,21 @@ def test_on_a_phone_every_word_is_12px_and_nothing_is_cut_off(browser, live_serv
     context.close()
 
 
+def test_on_a_phone_an_equation_breaks_between_equations_not_inside_one(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    drawn(page, f"{live_server}/#variant=forget&tape=0.5,0.4,-0.3&input=1,0,0&output=0,1,0.6&step=3")
+    line = page.locator("#equation")
+    expect(line).to_have_text(re.compile(r"^c₃ = .+ {6}y₃ = 0\.6 × h\(.+\) = "))
+    boxes = line.locator(".eq")
+    expect(boxes).to_have_count(2)
+    for k in range(2):  # each equation on one line of its own, the pair on two
+        assert boxes.nth(k).evaluate("e => e.offsetHeight < 2 * parseFloat(getComputedStyle(e).fontSize)")
+    tops = [boxes.nth(k).bounding_box()["y"] for k in range(2)]
+    assert tops[1] > tops[0]
+    context.close()
+
+
 TRAINING = "#train=first-symbol,5,lstm1997,0"
 
 

@@ -2,7 +2,7 @@
 // the tape, the diagram with its readout and words, and the charts.
 import { TimelineChart } from "./chart.js";
 import { CompareView } from "./compare.js";
-import { describeStep, equation } from "./describe.js";
+import { describeStep, equations } from "./describe.js";
 import { CellDiagram } from "./diagram.js";
 import { fmt } from "./format.js";
 import { GateModes } from "./gatemode.js";
@@ -60,7 +60,7 @@ export class Views {
     if (!performance.getEntriesByName("lab:first-render").length) performance.mark("lab:first-render");
     const previous = state.step > 1 ? run.cell.steps[state.step - 2].cell : 0;
     this.diagram.update({ state, step, scale: state.fill, previous });
-    $("equation").textContent = equation(state, step, previous);
+    showEquations($("equation"), equations(state, step, previous));
     const words = describeStep(state, step);
     $("diagram-desc").textContent = words;
     this.announce(state, words);
@@ -100,6 +100,20 @@ export class Views {
     if (status === "offline") banner.textContent = t("connection.offline");
     if (status === "error") banner.textContent = t("connection.error", { message: detail.message });
   }
+}
+
+const EQUATION_GAP = "      "; // between the cell's equation and the output's
+
+/** Each equation in a box of its own, so a narrow screen breaks the line between them (or,
+ *  for one too long for the line, inside it), never between "y₃" and its "= ...". */
+function showEquations(node, lines) {
+  if (node.textContent === lines.join(EQUATION_GAP)) return;
+  node.replaceChildren(...lines.flatMap((line, k) => {
+    const box = document.createElement("span");
+    box.className = "eq";
+    box.textContent = line;
+    return k ? [EQUATION_GAP, box] : [box];
+  }));
 }
 
 export function showNotice(text) {
