@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app import ui_strings
 from tests.page_helpers import open_fresh
 
 pytestmark = pytest.mark.browser
@@ -682,6 +683,11 @@ def test_the_teachers_guide_is_linked_from_help_in_three_languages(page, live_se
     assert guide.status_code == 200 and guide.headers["content-type"].startswith("text/plain")
     for words in ("Common misconception", "常見迷思", "常见误区", "8 Constant error", "8 恆定誤差", "8 恒定误差"):
         assert words in guide.text
+    for lang in ("en", "zh-Hant", "zh-Hans"):  # the live class, in the buttons' own words
+        strings = ui_strings.strings(lang)
+        for key in ("class.start", "class.lock", "class.unlock", "class.explore", "class.gather",
+                    "class.reveal", "class.runs_title", "class.end"):
+            assert strings[key] in guide.text, (lang, key)
     open_fresh(page, live_server)
     page.get_by_role("button", name="Help").click()
     link = page.locator("#help-dialog").get_by_role("link", name="Teacher's guide", exact=False)
