@@ -7,7 +7,7 @@ import { ClassRuns } from "./class-runs.js";
 import { TEACHING_KEY } from "./config.js";
 import { fmt } from "./format.js";
 import { language, t } from "./i18n.js";
-import { ClassSocket, errorText } from "./live.js";
+import { ClassSocket, errorText, liveInfo } from "./live.js";
 import { drawSpread } from "./class-spread.js";
 import { serializeShared } from "./state.js";
 import { freshRun, state, subscribe } from "./store.js";
@@ -58,7 +58,6 @@ export class TeacherClass {
     this.canStart = true; // false when the server says a class would not work
     this.endTimer = null; // set while "End the class" waits for its second press
     this.runs = new ClassRuns({ saved: () => this.saved });
-    $("open-teacher").addEventListener("click", () => { this.checkServer(); this.runs.refresh(); });
     $("class-start").addEventListener("click", () => this.start());
     $("class-lock").addEventListener("click", () => this.send({ type: "lock" }));
     $("class-unlock").addEventListener("click", () => this.send({ type: "unlock" }));
@@ -86,15 +85,20 @@ export class TeacherClass {
     if (saved) this.begin(saved);
   }
 
-  /** What the server says about live classes, worded in the panel. */
-  async checkServer() {
+  /** The Teacher dialog opens: ask the server about live classes (worded in the panel) and
+   *  list the runs. Returns what the server says (a promise of liveInfo()). */
+  opened() {
+    const info = liveInfo();
+    this.checkServer(info);
+    this.runs.refresh();
+    return info;
+  }
+
+  /** What the server says about live classes (`info`, a promise of live.js liveInfo()),
+   *  worded in the panel. */
+  async checkServer(info) {
     const note = $("class-server-note");
-    let info;
-    try {
-      info = await getJSON("/api/live");
-    } catch {
-      info = null;
-    }
+    info = await info;
     const lines = [];
     if (!info) lines.push(t("class.live_unavailable"));
     else {

@@ -20,18 +20,22 @@ export function errorText(code) {
   return text === key ? t("class.error.bad_field") : text;
 }
 
-/** The base of links students can open (the join links' origin: the public URL, or the
- *  network address when the server listens on every interface), e.g.
- *  "http://192.168.1.20:8000"; null when the server only knows a loopback address or
- *  cannot say (then the page's own address is the best there is). */
-export async function studentsBase() {
+/** What the server says about live classes (GET /api/live), or null if it cannot say. */
+export async function liveInfo() {
   try {
     const response = await fetch("/api/live");
-    const info = response.ok ? await response.json() : null;
-    return info?.reachable ? info.join_base.replace(/\/+$/, "") : null;
+    return response.ok ? await response.json() : null;
   } catch {
     return null;
   }
+}
+
+/** The base of links students can open, from liveInfo()'s `info` (the join links' origin:
+ *  the public URL, or the network address when the server listens on every interface),
+ *  e.g. "http://192.168.1.20:8000"; null when the server only knows a loopback address or
+ *  cannot say (then the page's own address is the best there is). */
+export function studentsBase(info) {
+  return info?.reachable ? info.join_base.replace(/\/+$/, "") : null;
 }
 
 export class ClassSocket {

@@ -65,14 +65,8 @@ const teacher = {
     this.dialog ??= new TeacherDialog($("teacher-dialog"), { getState: () => state, getLessons: () => lessons.list });
   },
   async open() {
-    const first = !teacherClass;
     await this.load();
-    if (first) {
-      // What TeacherClass does on every later click of the Teacher button.
-      teacherClass.checkServer();
-      teacherClass.runs.refresh();
-    }
-    this.dialog.open();
+    this.dialog.open(teacherClass.opened()); // the server's word on live classes, asked once for both
   },
 };
 const views = new Views({ controls, lessons, training, playback });

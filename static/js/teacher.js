@@ -32,7 +32,8 @@ export class TeacherDialog {
     });
   }
 
-  open() {
+  /** Show the dialog; `info`, a promise of live.js liveInfo(), gives the students' address. */
+  open(info) {
     const state = this.getState();
     const select = $("teacher-lesson");
     const none = new Option(t("teacher.no_lesson"), "");
@@ -44,8 +45,8 @@ export class TeacherDialog {
     this.refresh();
     this.dialog.showModal();
     // A teacher on 127.0.0.1 hands out links to the address students reach.
-    studentsBase().then((base) => {
-      this.base = base;
+    info.then((answer) => {
+      this.base = studentsBase(answer);
       if (this.dialog.open) this.refresh();
     });
   }
