@@ -51,13 +51,14 @@ def tag_of(body: bytes) -> str:
 
 
 @lru_cache(maxsize=1024)
-def packed(path: str, mtime_ns: int, size: int) -> tuple[bytes, dict[str, bytes]]:
-    """The file at `path` as sent (minified) and compressed (its mtime and size make the cache key)."""
+def packed(path: str, mtime_ns: int, size: int) -> tuple[bytes, dict[str, bytes], str]:
+    """The file at `path` as sent (minified), compressed, and its ETag (its mtime and size
+    make the cache key)."""
     body = minified(path, Path(path).read_bytes())
-    return body, compressed(body)
+    return body, compressed(body), tag_of(body)
 
 
-def packed_file(path: str | os.PathLike, stat: os.stat_result) -> tuple[bytes, dict[str, bytes]]:
+def packed_file(path: str | os.PathLike, stat: os.stat_result) -> tuple[bytes, dict[str, bytes], str]:
     return packed(str(path), stat.st_mtime_ns, stat.st_size)
 
 
@@ -116,6 +117,6 @@ class Precompressed(StaticFiles):
     ) -> Response:
         if not str(full_path).endswith(TEXT) or status_code != 200:
             return super().file_response(full_path, stat_result, scope, status_code)
-        body, versions = packed_file(full_path, stat_result)
+        body, versions, tag = packed_file(full_path, stat_result)
         media_type = mimetypes.guess_type(str(full_path))[0] or "text/plain"
-        return answer(Headers(scope=scope), body, versions, tag_of(body), media_type)
+        return answer(Headers(scope=scope), body, versions, tag, media_type)

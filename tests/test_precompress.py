@@ -46,7 +46,7 @@ def test_each_coding_as_asked(client, prefix, asked, coding):
 
 def test_the_best_levels_are_used():
     stat = (STATIC / FILE).stat()
-    body, versions = precompress.packed_file(STATIC / FILE, stat)
+    body, versions, _ = precompress.packed_file(STATIC / FILE, stat)
     plain = sent_text()
     assert body == plain
     assert versions["gzip"] == gzip.compress(plain, compresslevel=9, mtime=0)
