@@ -281,6 +281,25 @@ def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size
     assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
 
 
+def test_a_projector_link_is_in_projector_mode_from_its_first_paint(browser, live_server):
+    """A teacher's projector link (#mode=projector) is laid out for the projector before the
+    modules run (one inline line does it), so the room never sees the ordinary page first
+    and then everything enlarge: the parts begin where they will be once drawn."""
+    url = f"{live_server}/#mode=projector"
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    before = context.new_page()
+    before.route("**/*.js", lambda route: route.abort())  # the page as first painted
+    before.goto(url)
+    assert before.evaluate("document.body.className") == "projector"
+    markup = before.evaluate(TOPS)
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    drawn = page.evaluate(TOPS)
+    context.close()
+    assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
+
+
 
 # From the first frame in which the plate is drawn with its opening set, for 12 frames: its
 # drawn (computed) top against the one set, in SVG units.
