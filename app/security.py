@@ -6,7 +6,7 @@ import mimetypes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .page_style import SOURCE as PAGE_STYLE
+from .page_inline import SCRIPT_SOURCE as PAGE_SCRIPT, STYLE_SOURCE as PAGE_STYLE
 from .settings import Settings
 
 # Content types of the page's files, fixed here rather than taken from the host's
@@ -23,12 +23,13 @@ for _type, _ext in (
 ):
     mimetypes.add_type(_type, _ext)
 
-# The page: ES modules from /static only; JSON data blocks (<script type="application/json">)
-# are not executed, so need no allowance; its one <style> element is allowed by its hash
-# (app/page_style.py); styles set through CSSOM (element.style.x = ...) need no allowance.
+# The page: ES modules from /static, and its one inline <script> and one <style> element, each
+# allowed by its hash (app/page_inline.py); JSON data blocks (<script type="application/json">)
+# are not executed, so need no allowance; styles set through CSSOM (element.style.x = ...)
+# need no allowance.
 PAGE_POLICY = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    "script-src": f"'self' {PAGE_SCRIPT}",
     "style-src": f"'self' {PAGE_STYLE}",
     "img-src": "'self' data: blob:",
     "font-src": "'self'",

@@ -11,6 +11,7 @@ loopback port. Installs Debian's wrk and hey with apt-get if they are missing.
 import argparse
 import http.client
 import json
+import os
 import re
 import shutil
 import statistics
@@ -45,12 +46,14 @@ def _is_root() -> bool:
 
 
 @contextmanager
-def local_server(port: int = PORT, workers: int = 1):
-    """`lstm-cell-lab` on 127.0.0.1:port, as a teacher starts it; stopped on exit."""
+def local_server(port: int = PORT, workers: int = 1, cpus: set[int] | None = None):
+    """`lstm-cell-lab` on 127.0.0.1:port, as a teacher starts it (only on `cpus`, if given);
+    stopped on exit."""
     command = [str(ROOT / ".venv" / "bin" / "lstm-cell-lab"), "--port", str(port), "--workers", str(workers)]
     if not Path(command[0]).exists():
         command = [sys.executable, "-m", "app.cli", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, preexec_fn=pin)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

@@ -252,6 +252,54 @@ def test_the_markup_stands_at_the_defaults_before_the_scripts_run(browser, live_
     assert markup["speed"] == "2" and markup["gate-forget"] == "1" and markup["rnn-loop-value"] == "0.9"
 
 
+# Where each part of the page begins: what a reader sees move if the scripts change it.
+TOPS = """() => Object.fromEntries(["#diagram", ".readout", ".gate-sliders", ".playback", ".tape-section",
+  ".tape-help", ".side", "#memory-chart", "#flow-chart", ".timeline"].map((s) => {
+  const box = document.querySelector(s).getBoundingClientRect();
+  return [s, [Math.round(box.left), Math.round(box.top)]];
+}))"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (768, 1024), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("locale", ["en-GB", "zh-TW"])
+def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size, locale):
+    """The markup keeps room for what the scripts write into it (the equation line, a row
+    of tape cells), so a page painted before its scripts have run (a slow device or
+    network) does not jump when they draw it: every part begins where it began."""
+    viewport = {"width": size[0], "height": size[1]}
+    bare = browser.new_context(viewport=viewport, java_script_enabled=False, locale=locale)
+    before = bare.new_page()
+    before.goto(f"{live_server}/")
+    markup = before.evaluate(TOPS)
+    bare.close()
+    context = browser.new_context(viewport=viewport, locale=locale)
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    drawn = page.evaluate(TOPS)
+    context.close()
+    assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
+
+
+def test_a_projector_link_is_in_projector_mode_from_its_first_paint(browser, live_server):
+    """A teacher's projector link (#mode=projector) is laid out for the projector before the
+    modules run (one inline line does it), so the room never sees the ordinary page first
+    and then everything enlarge: the parts begin where they will be once drawn."""
+    url = f"{live_server}/#mode=projector"
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    before = context.new_page()
+    before.route("**/*.js", lambda route: route.abort())  # the page as first painted
+    before.goto(url)
+    assert before.evaluate("document.body.className") == "projector"
+    markup = before.evaluate(TOPS)
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    drawn = page.evaluate(TOPS)
+    context.close()
+    assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
+
+
 
 # From the first frame in which the plate is drawn with its opening set, for 12 frames: its
 # drawn (computed) top against the one set, in SVG units.

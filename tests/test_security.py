@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app import settings as runtime
 from app.main import create_app
-from app.page_style import SOURCE as PAGE_STYLE
+from app.page_inline import SCRIPT_SOURCE as PAGE_SCRIPT, STYLE_SOURCE as PAGE_STYLE
 from app.paths import STATIC
 from app.settings import Settings, SettingsError, parse_origins
 
@@ -77,19 +77,29 @@ def test_every_response_carries_the_headers(client, name, method, path, body, st
     assert_secure(response)
 
 
-def test_page_policy_allows_no_inline_script_and_no_other_origin(client):
+def test_page_policy_allows_one_inline_script_and_no_other_origin(client):
     response = client.get("/")
     policy = directives(response)
-    assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"] and policy["script-src"] == ["'self'", PAGE_SCRIPT]
     assert policy["style-src"] == ["'self'", PAGE_STYLE] and policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"] and policy["connect-src"] == ["'self'"]
     text = response.headers["content-security-policy"]
     assert "unsafe" not in text and "http" not in text and "*" not in text
-    # The page itself has no inline script that would need an allowance: every <script>
-    # is either an external module from /static or a JSON data block.
+    # Every <script> but one is an external module from /static or a JSON data block; the
+    # one inline script is exactly the text its hash allows.
+    import base64
+    import hashlib
     import re
+
+    import rjsmin
+
+    inline = re.findall(r"<script>(.*?)</script>", response.text, re.S)
     for tag in re.findall(r"<script\b[^>]*>", response.text):
-        assert 'type="application/json"' in tag or 'src="/static/' in tag, tag
+        assert 'type="application/json"' in tag or 'src="/static/' in tag or tag == "<script>", tag
+    assert len(inline) == 1
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert PAGE_SCRIPT == f"'sha256-{digest}'"
+    assert inline[0] == rjsmin.jsmin((STATIC / "js" / "inline" / "projector.js").read_text(encoding="utf-8"))
     assert not re.search(r"\son[a-z]+=", response.text), "inline event handler"
 
 

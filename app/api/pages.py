@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .. import config, page_modules, page_style, precompress, ui_strings
+from .. import config, page_inline, page_modules, precompress, ui_strings
 from ..live.codes import ALPHABET, CODE_LENGTH, normalise_code
 from ..paths import ROOT, STATIC, TEMPLATES as TEMPLATE_DIR
 from ..static_files import VERSIONED
@@ -87,7 +87,8 @@ def render(lang: str, join: str | None) -> str:
         "strings": ui_strings.first_render_strings(lang),  # the rest come with the parts
         "t": t,
         "static": VERSIONED,
-        "style": page_style.CSS,  # inline: no request blocks the first paint
+        "style": page_inline.CSS,  # inline: no request blocks the first paint
+        "early_script": page_inline.SCRIPT,  # projector mode before the first paint
         "favicon": FAVICON,
         "languages": ui_strings.LANGUAGES,
         "modules": MODULES,
