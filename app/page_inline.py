@@ -4,7 +4,7 @@ attributes and any other <style> or <script> stay refused).
 
 - the style sheet, so that no request blocks the first paint;
 - one line of script (static/js/inline/projector.js) that puts a projector link's page in
-  projector mode before its first paint; the modules run only after that paint."""
+  projector mode before its first paint, which often comes before the modules have run."""
 
 import base64
 import hashlib
