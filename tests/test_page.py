@@ -260,6 +260,12 @@ TOPS = """() => Object.fromEntries(["#diagram", ".readout", ".gate-sliders", ".p
 }))"""
 
 
+def moved(before: list[int], after: list[int]) -> bool:
+    """More than a pixel: line boxes are laid out in fractions of one, so a reserved height
+    and the text that fills it may round to neighbouring pixels."""
+    return any(abs(a - b) > 1 for a, b in zip(before, after))
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (768, 1024), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("locale", ["en-GB", "zh-TW"])
 def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size, locale):
@@ -278,7 +284,7 @@ def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size
     expect(page.locator("body")).to_have_attribute("data-run", "server")
     drawn = page.evaluate(TOPS)
     context.close()
-    assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
+    assert {part: (markup[part], at) for part, at in drawn.items() if moved(markup[part], at)} == {}
 
 
 def test_a_projector_link_is_in_projector_mode_from_its_first_paint(browser, live_server):
@@ -297,7 +303,7 @@ def test_a_projector_link_is_in_projector_mode_from_its_first_paint(browser, liv
     expect(page.locator("body")).to_have_attribute("data-run", "server")
     drawn = page.evaluate(TOPS)
     context.close()
-    assert {part: (markup[part], at) for part, at in drawn.items() if markup[part] != at} == {}
+    assert {part: (markup[part], at) for part, at in drawn.items() if moved(markup[part], at)} == {}
 
 
 
