@@ -10,11 +10,11 @@ drag on a 1,000-step tape, and the longest task that blocked the page during eac
 
     .venv/bin/python bench/page_bench.py [--url http://127.0.0.1:8000] [--drags 60] [--samples 15] [--json]
     .venv/bin/python bench/page_bench.py --first-load   # bytes per file (br and gzip), FCP ratio
-    .venv/bin/python bench/page_bench.py --first-load --apart   # server on CPU 0, browser on the rest
+    .venv/bin/python bench/page_bench.py --first-load --apart   # server and browser on separate CPUs
 
 --apart keeps the server and the browser on different CPUs (a student's device is not the
-server): the server it starts runs on CPU 0 and the browser on the others; with --url, start
-that server with `taskset -c 0` yourself.
+server): the server it starts runs on the first usable CPU and the browser on the others;
+with --url, pin that server yourself (`taskset -c 0`).
 """
 
 import argparse
@@ -279,13 +279,16 @@ def main() -> None:
     parser.add_argument("--drags", type=int, default=60)
     parser.add_argument("--samples", type=int, default=15, help="interleaved loads of each for the FCP ratio")
     parser.add_argument("--first-load", action="store_true", help="only the first-load figures, per file")
-    parser.add_argument("--apart", action="store_true", help="server on CPU 0, browser on the other CPUs")
+    parser.add_argument("--apart", action="store_true", help="server on the first usable CPU, browser on the others")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     server_cpus = None
     if args.apart:
-        server_cpus = {0}
-        os.sched_setaffinity(0, os.sched_getaffinity(0) - server_cpus)  # Chromium inherits it
+        usable = os.sched_getaffinity(0)
+        if len(usable) < 2:
+            parser.error("--apart needs two CPUs or more")
+        server_cpus = {min(usable)}
+        os.sched_setaffinity(0, usable - server_cpus)  # Chromium inherits it
     run = (lambda url: measure_first_load(url, args.samples)) if args.first_load else (
         lambda url: measure(url, args.drags, args.samples))
     if args.url:

@@ -266,7 +266,7 @@ def moved(before: list[int], after: list[int]) -> bool:
     return any(abs(a - b) > 1 for a, b in zip(before, after))
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (768, 1024), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", [(1280, 720), (768, 1024), (430, 932), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("locale", ["en-GB", "zh-TW"])
 def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size, locale):
     """The markup keeps room for what the scripts write into it (the equation line, a row
