@@ -102,14 +102,17 @@ def first_load(browser, url: str, accept_encoding: str | None = None, listing: l
             "first_render_ms": timing["render"]}
 
 
-def plain_answer_fcp(browser, url: str) -> float:
-    """First contentful paint of a plain JSON answer (/healthz) from the same server, same
-    browser, cache disabled: the floor a page's own first paint is compared with."""
+def cold_fcp(browser, address: str, page_rendered: bool = False) -> float:
+    """First contentful paint of `address` in a new page with the cache disabled; with
+    `page_rendered`, once the page has also drawn its first render. Polled for: the paint is
+    reported after its frame is presented, which may be after the first render's mark."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    page.goto(f"{url}/healthz")
+    page.goto(address)
+    if page_rendered:
+        wait_for_first_render(page)
     fcp = None
     for _ in range(200):
         fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime")
@@ -118,25 +121,16 @@ def plain_answer_fcp(browser, url: str) -> float:
         page.wait_for_timeout(10)
     page.close()
     return fcp
+
+
+def plain_answer_fcp(browser, url: str) -> float:
+    """A plain JSON answer's (/healthz) from the same server, same browser: the floor a
+    page's own first paint is compared with."""
+    return cold_fcp(browser, f"{url}/healthz")
 
 
 def page_fcp(browser, url: str) -> float:
-    """First contentful paint of the page, in a page like plain_answer_fcp's (the paint is
-    reported after its frame is presented, which may be after the first render's mark)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    page.goto(url)
-    wait_for_first_render(page)
-    fcp = None
-    for _ in range(200):
-        fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime")
-        if fcp is not None:
-            break
-        page.wait_for_timeout(10)
-    page.close()
-    return fcp
+    return cold_fcp(browser, url, page_rendered=True)
 
 
 def fcp_ratio(browser, url: str, samples: int) -> dict:
