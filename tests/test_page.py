@@ -266,45 +266,40 @@ def moved(before: list[int], after: list[int]) -> bool:
     return any(abs(a - b) > 1 for a, b in zip(before, after))
 
 
+def first_paint_and_drawn(context, url: str) -> tuple[dict, dict, str]:
+    """TOPS as first painted (the modules refused; the inline line runs) and once drawn, and
+    the body's classes as first painted."""
+    before = context.new_page()
+    before.route("**/*.js", lambda route: route.abort())
+    before.goto(url)
+    painted, classes = before.evaluate(TOPS), before.evaluate("document.body.className")
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-run", "server")
+    return painted, page.evaluate(TOPS), classes
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (768, 1024), (430, 932), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("locale", ["en-GB", "zh-TW"])
 def test_nothing_moves_when_the_scripts_draw_the_page(browser, live_server, size, locale):
     """The markup keeps room for what the scripts write into it (the equation line, a row
     of tape cells), so a page painted before its scripts have run (a slow device or
     network) does not jump when they draw it: every part begins where it began."""
-    viewport = {"width": size[0], "height": size[1]}
-    bare = browser.new_context(viewport=viewport, java_script_enabled=False, locale=locale)
-    before = bare.new_page()
-    before.goto(f"{live_server}/")
-    markup = before.evaluate(TOPS)
-    bare.close()
-    context = browser.new_context(viewport=viewport, locale=locale)
-    page = context.new_page()
-    page.goto(f"{live_server}/")
-    expect(page.locator("body")).to_have_attribute("data-run", "server")
-    drawn = page.evaluate(TOPS)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale=locale)
+    painted, drawn, _ = first_paint_and_drawn(context, f"{live_server}/")
     context.close()
-    assert {part: (markup[part], at) for part, at in drawn.items() if moved(markup[part], at)} == {}
+    assert {part: (painted[part], at) for part, at in drawn.items() if moved(painted[part], at)} == {}
 
 
 def test_a_projector_link_is_in_projector_mode_from_its_first_paint(browser, live_server):
     """A teacher's projector link (#mode=projector) is laid out for the projector before the
     modules run (one inline line does it), so the room never sees the ordinary page first
     and then everything enlarge: the parts begin where they will be once drawn."""
-    url = f"{live_server}/#mode=projector"
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    before = context.new_page()
-    before.route("**/*.js", lambda route: route.abort())  # the page as first painted
-    before.goto(url)
-    assert before.evaluate("document.body.className") == "projector"
-    markup = before.evaluate(TOPS)
-    page = context.new_page()
-    page.goto(url)
-    expect(page.locator("body")).to_have_attribute("data-run", "server")
-    drawn = page.evaluate(TOPS)
+    painted, drawn, classes = first_paint_and_drawn(context, f"{live_server}/#mode=projector")
     context.close()
-    assert {part: (markup[part], at) for part, at in drawn.items() if moved(markup[part], at)} == {}
-
+    assert classes == "projector"
+    assert {part: (painted[part], at) for part, at in drawn.items() if moved(painted[part], at)} == {}
 
 
 # From the first frame in which the plate is drawn with its opening set, for 12 frames: its
